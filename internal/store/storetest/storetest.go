@@ -1,0 +1,61 @@
+// Package storetest gives tests a Redis: the real server named by REDIS_URL
+// when it is set (CI sets it), an in-process miniredis otherwise. Each call
+// returns a fresh key prefix so tests never see each other's keys.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis returns a client and a unique key prefix for t. With REDIS_URL set it
+// connects to that server and deletes the prefix's keys when the test ends.
+func Redis(t testing.TB) (redis.UniversalClient, string) {
+	t.Helper()
+	prefix := "mwtest:" + randomHex(6) + ":"
+	if url := os.Getenv("REDIS_URL"); url != "" {
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			t.Fatalf("REDIS_URL: %v", err)
+		}
+		rdb := redis.NewClient(opt)
+		if err := rdb.Ping(context.Background()).Err(); err != nil {
+			t.Fatalf("REDIS_URL %s does not answer: %v", opt.Addr, err)
+		}
+		t.Cleanup(func() {
+			ctx := context.Background()
+			iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+			for iter.Next(ctx) {
+				rdb.Del(ctx, iter.Val())
+			}
+			_ = rdb.Close()
+		})
+		return rdb, prefix
+	}
+	mr := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb, prefix
+}
+
+// Miniredis returns an in-process server for tests that must stop and restart
+// Redis (a real shared server cannot be restarted from a test).
+func Miniredis(t testing.TB) (*miniredis.Miniredis, redis.UniversalClient) {
+	t.Helper()
+	mr := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { _ = rdb.Close() })
+	return mr, rdb
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
