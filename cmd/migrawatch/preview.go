@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/migrawatch/migrawatch/config"
+	"github.com/migrawatch/migrawatch/internal/feed"
+	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/relevance"
+	"github.com/migrawatch/migrawatch/internal/summarize"
+	"github.com/migrawatch/migrawatch/internal/textproc"
+)
+
+func cmdPreview(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("preview", " [url|file|source-id ...]", `Read feeds once and print each item as MigraWatch understands it: source, date, title,
+link, language, whether it is about migration (with the matched terms), the gist and the
+quotes with their speakers. Uses neither Telegram nor Redis. Without arguments it reads
+every source of the catalog. Files are read from disk; URLs are fetched with the same
+rules as the bot (timeouts, size cap, private-address guard).`)
+	configPath := configFlag(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object per item, one per line")
+	limit := fs.Int("limit", 0, "print at most `n` items per source, newest first (0: all)")
+	onlyRelevant := fs.Bool("relevant", false, "print only the items about migration")
+	rest, err := parseFlags(fs, args, e)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, *configPath)
+	if err != nil {
+		return err
+	}
+	sources := cfg.Catalog
+	if len(rest) > 0 {
+		sources = nil
+		for _, arg := range rest {
+			src, err := sourceFor(arg, cfg.Catalog)
+			if err != nil {
+				return &usageError{err.Error()}
+			}
+			sources = append(sources, src)
+		}
+	}
+	scorer, err := relevance.Default()
+	if err != nil {
+		return fmt.Errorf("relevance lexicon: %w", err)
+	}
+	fetcher := feed.NewFetcher(fetcherOptions(cfg))
+
+	results := make([]*readResult, len(sources))
+	errs := make([]error, len(sources))
+	sem := make(chan struct{}, cfg.Poll.Concurrency)
+	var wg sync.WaitGroup
+	for i, src := range sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			}
+			defer func() { <-sem }()
+			results[i], errs[i] = readSource(ctx, fetcher, src)
+		}()
+	}
+	wg.Wait()
+
+	failed := 0
+	for i, res := range results {
+		if errs[i] != nil {
+			failed++
+			fmt.Fprintf(e.stderr, "%s (%s): %s\n", sources[i].ID, sources[i].URL, explain(errs[i]))
+			continue
+		}
+		items := res.items
+		if res.parsed != nil {
+			items = res.parsed.Newest(len(items))
+		}
+		if *limit > 0 && len(items) > *limit {
+			items = items[:*limit]
+		}
+		name := sourceName(res)
+		for _, it := range items {
+			a := understand(scorer, res.src, name, it)
+			if *onlyRelevant && !a.Relevance.Relevant && !res.src.MigrationSpecific {
+				continue
+			}
+			if *asJSON {
+				if err := writeJSON(e.stdout, res.src, a); err != nil {
+					return err
+				}
+				continue
+			}
+			writePlain(e.stdout, a)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d sources could not be read", failed, len(sources))
+	}
+	return nil
+}
+
+// sourceName is the name shown for a source: the catalog's, else the feed's
+// title, else the file name or host.
+func sourceName(res *readResult) string {
+	if res.src.Name != "" {
+		return res.src.Name
+	}
+	if res.parsed != nil && strings.TrimSpace(res.parsed.Title) != "" {
+		return strings.TrimSpace(res.parsed.Title)
+	}
+	if path, ok := config.LocalPath(res.src.URL); ok {
+		return filepath.Base(path)
+	}
+	if u, err := url.Parse(res.src.URL); err == nil {
+		return u.Host
+	}
+	return res.src.URL
+}
+
+// understand turns a feed item into an article: its text, language, topic
+// relevance and summary.
+func understand(scorer *relevance.Scorer, src news.Source, name string, it news.Item) news.Article {
+	a := news.Article{Item: it, SourceName: name, TextSource: news.TextFromFeed}
+	a.Text = it.Content
+	if len(strings.TrimSpace(it.Description)) > len(strings.TrimSpace(it.Content)) {
+		a.Text = it.Description
+	}
+	hint := src.Language
+	if hint == "" {
+		hint = it.Language
+	}
+	a.Lang = textproc.DetectLanguage(a.Title+"\n"+a.Text, hint)
+	a.Relevance = scorer.Score(a)
+	a.Summary = summarize.Summarize(a.Title, a.Text, a.Lang)
+	return a
+}
+
+// previewLine is one item of preview -json.
+type previewLine struct {
+	Source           string       `json:"source"`
+	SourceName       string       `json:"source_name"`
+	Key              string       `json:"key"`
+	Link             string       `json:"link"`
+	Title            string       `json:"title"`
+	Published        string       `json:"published"`
+	PublishedGuessed bool         `json:"published_guessed,omitempty"`
+	Language         string       `json:"language"`
+	Relevant         bool         `json:"relevant"`
+	Score            float64      `json:"score"`
+	MatchedTerms     []string     `json:"matched_terms"`
+	Gist             []string     `json:"gist"`
+	Quotes           []news.Quote `json:"quotes"`
+	TextSource       string       `json:"text_source"`
+}
+
+func writeJSON(w io.Writer, src news.Source, a news.Article) error {
+	line := previewLine{
+		Source:           src.ID,
+		SourceName:       a.SourceName,
+		Key:              a.Key,
+		Link:             a.Link,
+		Title:            a.Title,
+		PublishedGuessed: a.PublishedGuessed,
+		Language:         a.Lang,
+		Relevant:         a.Relevance.Relevant,
+		Score:            a.Relevance.Score,
+		MatchedTerms:     nonNil(a.Relevance.Matched),
+		Gist:             nonNil(a.Summary.Gist),
+		Quotes:           nonNil(a.Summary.Quotes),
+		TextSource:       string(a.TextSource),
+	}
+	if !a.Published.IsZero() {
+		line.Published = a.Published.UTC().Format(time.RFC3339)
+	}
+	b, err := json.Marshal(line)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// writePlain prints an item for a person reading a terminal.
+func writePlain(w io.Writer, a news.Article) {
+	date := "date unknown"
+	if !a.Published.IsZero() {
+		date = a.Published.UTC().Format("2006-01-02 15:04 UTC")
+		if a.PublishedGuessed {
+			date += " (first seen; the feed's date is unreadable)"
+		}
+	}
+	fmt.Fprintf(w, "%s · %s\n%s\n%s\n", a.SourceName, date, a.Title, a.Link)
+	verdict := "not about migration"
+	if a.Relevance.Relevant {
+		verdict = "about migration"
+	}
+	fmt.Fprintf(w, "language %s · %s (score %.2f)", orDash(a.Lang), verdict, a.Relevance.Score)
+	for _, t := range a.Relevance.Matched {
+		fmt.Fprintf(w, " #%s", strings.ReplaceAll(t, " ", "_"))
+	}
+	fmt.Fprintln(w)
+	for _, s := range a.Summary.Gist {
+		fmt.Fprintf(w, "  %s\n", s)
+	}
+	for _, q := range a.Summary.Quotes {
+		who := q.Speaker
+		if q.Role != "" {
+			who += ", " + q.Role
+		}
+		fmt.Fprintf(w, "  «%s» — %s\n", q.Text, who)
+	}
+	fmt.Fprintln(w)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,193 @@
+package alert
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/textproc"
+)
+
+// Document is an article prepared for matching: its words, normalized and
+// compared the way query words are, with their positions, for the title and
+// the text separately; its source id and host; its language. Build it once
+// per article with NewDocument and match it against any number of alerts.
+type Document struct {
+	title, body field
+	sourceID    string
+	hosts       []string // the link's host and its parent domains
+	lang        string
+	// anchors are every index key present in the document: word keys,
+	// prefix buckets and field keys, each once.
+	anchors []string
+}
+
+// field is the words of the title or of the text.
+type field struct {
+	// keys maps the compared form of each word (StripClitics of the
+	// normalized word) to its positions in the field, ascending.
+	keys map[string][]int32
+	// states are every form a word passes through while its clitics are
+	// stripped (the normalized word first), sorted and unique: a prefix
+	// matches when one of them starts with it.
+	states []string
+}
+
+// NewDocument prepares article a for matching: Title and Text are tokenized
+// with textproc.Words, FeedID is the source id, Link gives the host, Lang
+// the language.
+func NewDocument(a news.Article) *Document {
+	d := &Document{
+		sourceID: strings.ToLower(a.FeedID),
+		lang:     a.Lang,
+		hosts:    hostsOf(a.Link),
+	}
+	cache := make(map[string]*wordForms)
+	d.title = newField(textproc.Words(a.Title), cache, 1)
+	d.body = newField(textproc.Words(a.Text), cache, 2)
+
+	seen := make(map[string]struct{}, len(d.body.keys)+len(d.title.keys))
+	add := func(k string) {
+		if _, ok := seen[k]; !ok {
+			seen[k] = struct{}{}
+			d.anchors = append(d.anchors, k)
+		}
+	}
+	for _, f := range []*field{&d.title, &d.body} {
+		for k := range f.keys {
+			add(k)
+		}
+		for _, s := range f.states {
+			if b, ok := bucketOf(s); ok {
+				add(b)
+			}
+		}
+	}
+	if d.sourceID != "" {
+		add(sourceAnchor(d.sourceID))
+	}
+	for _, h := range d.hosts {
+		add(sourceAnchor(h))
+	}
+	if d.lang != "" {
+		add(langAnchor(d.lang))
+	}
+	return d
+}
+
+// wordForms is what a word contributes to a field.
+type wordForms struct {
+	key    string
+	states []string
+	field  int // the last field that took the states
+}
+
+func formsOf(w string, cache map[string]*wordForms) *wordForms {
+	if f, ok := cache[w]; ok {
+		return f
+	}
+	f := &wordForms{key: wordKey(w), states: []string{w}}
+	for s := w; s != f.key; {
+		next, ok := stripOneClitic(s)
+		if !ok {
+			break
+		}
+		s = next
+		f.states = append(f.states, s)
+	}
+	cache[w] = f
+	return f
+}
+
+func newField(words []string, cache map[string]*wordForms, fieldID int) field {
+	f := field{keys: make(map[string][]int32, len(words))}
+	for i, w := range words {
+		wf := formsOf(w, cache)
+		if wf.field != fieldID {
+			wf.field = fieldID
+			f.states = append(f.states, wf.states...)
+		}
+		f.keys[wf.key] = append(f.keys[wf.key], int32(i))
+	}
+	slices.Sort(f.states)
+	f.states = slices.Compact(f.states)
+	return f
+}
+
+// hasPrefix reports whether a word of the field starts with prefix.
+func (f *field) hasPrefix(prefix string) bool {
+	i, _ := slices.BinarySearch(f.states, prefix)
+	return i < len(f.states) && strings.HasPrefix(f.states[i], prefix)
+}
+
+// hasPhrase reports whether keys occur at consecutive positions.
+func (f *field) hasPhrase(keys []string) bool {
+	var small [8][]int32
+	lists := small[:0]
+	if len(keys) > len(small) {
+		lists = make([][]int32, 0, len(keys))
+	}
+	lists = lists[:len(keys)]
+	for i, k := range keys {
+		l, ok := f.keys[k]
+		if !ok {
+			return false
+		}
+		lists[i] = l
+	}
+	for _, start := range lists[0] {
+		ok := true
+		for i := 1; i < len(lists); i++ {
+			if _, found := slices.BinarySearch(lists[i], start+int32(i)); !found {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// hostsOf is the host of link without "www." and its parent domains down to
+// two labels: news.example.co.ma gives news.example.co.ma, example.co.ma, co.ma.
+func hostsOf(link string) []string {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil {
+		return nil
+	}
+	h := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	var hosts []string
+	for h != "" && strings.Contains(h, ".") {
+		hosts = append(hosts, h)
+		_, h, _ = strings.Cut(h, ".")
+	}
+	return hosts
+}
+
+// Index keys other than words start with a byte no word contains.
+const (
+	bucketMark = "\x01"
+	sourceMark = "\x02"
+	langMark   = "\x03"
+)
+
+// bucketOf is the prefix bucket of a word state: its first MinPrefixLen letters.
+func bucketOf(s string) (string, bool) {
+	n, i := 0, 0
+	for i < len(s) && n < MinPrefixLen {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	if n < MinPrefixLen {
+		return "", false
+	}
+	return bucketMark + s[:i], true
+}
+
+func sourceAnchor(v string) string { return sourceMark + v }
+func langAnchor(v string) string   { return langMark + v }

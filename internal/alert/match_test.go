@@ -1,0 +1,148 @@
+package alert
+
+import (
+	"testing"
+
+	"github.com/migrawatch/migrawatch/internal/news"
+)
+
+func article(title, text string) news.Article {
+	return news.Article{
+		Item: news.Item{FeedID: "2m-ar", Link: "https://www.2m.ma/ar/news/123", Title: title},
+		Lang: news.Arabic,
+		Text: text,
+	}
+}
+
+func TestQuery_Matches(t *testing.T) {
+	tests := []struct {
+		name        string
+		query       string
+		title, text string
+		want        bool
+	}{
+		// Words and case.
+		{"word in text", "migrants", "", "Des migrants arrivent", true},
+		{"word in title", "migrants", "Migrants à Agadir", "", true},
+		{"case folded", "MIGRANTS", "", "des Migrants", true},
+		{"whole words only", "migrant", "", "des migrants", false},
+		{"no substring match", "asile", "", "asiles", false},
+		// French accents and elisions, in query and in text.
+		{"accent in text", "refugies", "", "les réfugiés", true},
+		{"accent in query", "réfugiés", "", "les refugies", true},
+		{"elision in text", "asile", "", "demandeurs d'asile", true},
+		{"typographic apostrophe", "asile", "", "demandeurs d’asile", true},
+		{"elision in query", "l'immigration", "", "contre l’immigration", true},
+		{"qu elision", "il", "", "qu'il vienne", true},
+		// Arabic normalization, in query and in text.
+		{"diacritics in text", "لاجئين", "", "اللاجِئِينَ في المخيم", true},
+		{"diacritics in query", "لاجِئِين", "", "اللاجئين", true},
+		{"tatweel in text", "مهاجرين", "", "المهـــاجرين", true},
+		{"hamza alef forms", "أكادير", "", "مدينة اكادير", true},
+		{"alef madda", "آلاف", "", "الاف المهاجرين", true},
+		{"hamza on ya", "لاجئ", "", "لاجي سوري", true},
+		{"ta marbuta", "الهجرة", "", "ملف الهجره", true},
+		{"alef maqsura", "إلى", "", "الي المغرب", true},
+		{"arabic-indic digits", "2024", "", "سنة ٢٠٢٤", true},
+		// Arabic clitics.
+		{"waw al", "مهاجرين", "", "والمهاجرين", true},
+		{"lam lam", "مهاجرين", "", "للمهاجرين", true},
+		{"ba al", "مغرب", "", "بالمغرب", true},
+		{"fa", "قال", "", "فقال", true},
+		{"kaf al", "مهاجرين", "", "كالمهاجرين", true},
+		{"article in query", "المهاجرين", "", "مهاجرين", true},
+		{"clitics in query", "والمهاجرين", "", "للمهاجرين", true},
+		{"root lam kept apart", "لاجئين", "", "للاجئين", true},
+		{"root lam with article", "لاجئين", "", "واللاجئين", true},
+		{"different word", "مهاجرين", "", "المهاجرون", false},
+		// Prefixes.
+		{"prefix latin", "migra*", "", "la migration", true},
+		{"prefix no match", "migra*", "", "immigration", false},
+		{"prefix arabic through clitics", "مهاج*", "", "والمهاجرات", true},
+		{"prefix arabic with article", "المهاج*", "", "مهاجرون", true},
+		{"prefix root lam", "لاج*", "", "للاجئين", true},
+		{"prefix accents", "refug*", "", "Réfugiées", true},
+		// Phrases.
+		{"phrase adjacent", `"droit d'asile"`, "", "le droit d'asile est", true},
+		{"phrase not adjacent", `"droit asile"`, "", "le droit à l'asile", false},
+		{"phrase wrong order", `"asile droit"`, "", "le droit d'asile", false},
+		{"phrase across punctuation", `"Agadir migrants"`, "", "à Agadir: migrants et réfugiés", true},
+		{"phrase across comma arabic", `"المنظمة الدولية للهجرة"`, "", "المنظمة، الدولية للهجرة", true},
+		{"phrase with clitics", `"المنظمة الدولية للهجرة"`, "", "وللمنظمة الدولية للهجرة", true},
+		{"phrase not across title and text", `"agadir migrants"`, "Rencontre à Agadir", "Migrants et élus", false},
+		{"hyphen as phrase", "covid-19", "", "la crise du Covid 19", true},
+		// Boolean operators.
+		{"and both", "migrants Agadir", "", "migrants à Agadir", true},
+		{"and one missing", "migrants Agadir", "", "migrants à Rabat", false},
+		{"or either", "OIM OR IOM", "", "selon l'IOM", true},
+		{"or none", "OIM OR IOM", "", "selon le HCR", false},
+		{"minus excludes", "migration -oiseaux", "", "la migration des oiseaux", false},
+		{"minus absent", "migration -oiseaux", "", "la migration des travailleurs", true},
+		{"not excludes", "migration NOT oiseaux", "", "la migration des oiseaux", false},
+		{"not group", "migration -(oiseaux OR football)", "", "migration et football", false},
+		{"tighter or", "migrants Agadir OR Tanger", "", "migrants à Tanger", true},
+		{"tighter or needs and", "migrants Agadir OR Tanger", "", "touristes à Tanger", false},
+		{"design example", `أكادير (OIM OR IOM OR "المنظمة الدولية للهجرة") -football`, "",
+			"وقعت جماعة أكادير مع المنظمة الدولية للهجرة اتفاقية", true},
+		{"design example excluded", `أكادير (OIM OR IOM OR "المنظمة الدولية للهجرة") -football`, "",
+			"أكادير IOM football", false},
+		// Fields.
+		{"title only in title", "title:migrants", "Migrants à Agadir", "", true},
+		{"title only not in text", "title:migrants", "Agadir", "des migrants", false},
+		{"title group", "title:(OIM OR IOM)", "L'OIM à Rabat", "", true},
+		{"title phrase", `title:"droit d'asile"`, "Le droit d'asile", "", true},
+		{"title prefix", "title:migra*", "Agadir", "migration", false},
+		{"title negation", "migrants -title:football", "Football", "migrants", false},
+		{"source id", "migrants source:2m-ar", "", "migrants", true},
+		{"source id other", "migrants source:hespress", "", "migrants", false},
+		{"source host", "migrants source:2m.ma", "", "migrants", true},
+		{"source host with www", "migrants source:www.2m.ma", "", "migrants", true},
+		{"lang", "migrants lang:ar", "", "migrants", true},
+		{"lang other", "migrants lang:fr", "", "migrants", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := Parse(tt.query)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.query, err)
+			}
+			d := NewDocument(article(tt.title, tt.text))
+			if got := q.Matches(d); got != tt.want {
+				t.Errorf("%q on title %q text %q = %v, want %v", tt.query, tt.title, tt.text, got, tt.want)
+			}
+			// The index must agree with direct evaluation.
+			x := NewIndex()
+			if err := x.Add(news.Alert{ID: "a", ChatID: 1, Query: tt.query}); err != nil {
+				t.Fatal(err)
+			}
+			if got := len(x.Match(d)) == 1; got != tt.want {
+				t.Errorf("index: %q matched = %v, want %v", tt.query, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQuery_SubdomainMatchesParentHost(t *testing.T) {
+	a := article("", "migrants")
+	a.Link = "https://fr.hespress.com/123.html"
+	d := NewDocument(a)
+	for q, want := range map[string]bool{
+		"migrants source:hespress.com":    true,
+		"migrants source:fr.hespress.com": true,
+		"migrants source:ar.hespress.com": false,
+		"migrants source:com":             false,
+	} {
+		if got := mustParse(t, q).Matches(d); got != want {
+			t.Errorf("%q = %v, want %v", q, got, want)
+		}
+	}
+}
+
+func mustParse(t testing.TB, q string) *Query {
+	t.Helper()
+	p, err := Parse(q)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", q, err)
+	}
+	return p
+}

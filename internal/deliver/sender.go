@@ -1,0 +1,487 @@
+package deliver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/render"
+)
+
+// Rate is a number of messages per period.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+// SenderConfig tunes a Sender. Zero fields take the defaults, which follow
+// the Bot API FAQ: about 30 messages per second for the bot, one per second
+// per chat, 20 per minute per group or channel.
+type SenderConfig struct {
+	// Consumer names this sender in the consumer group; unique per process.
+	Consumer string
+	// Workers is the number of messages in flight at once (default 8).
+	Workers  int
+	Global   Rate // default 30/s
+	PerChat  Rate // default 1/s
+	PerGroup Rate // default 20/min, groups, supergroups and channels
+	// Margin widens every interval by this fraction so that network jitter
+	// never makes two sends land closer than Telegram counts (default 0.03).
+	Margin float64
+	// MaxHold is the longest a worker waits for a rate-limit slot; a job that
+	// must wait longer goes back to the delayed set (default 2s).
+	MaxHold time.Duration
+	// MaxAttempts is how many transient failures a job survives before it
+	// goes to the dead stream (default 8).
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the exponential backoff with jitter
+	// between attempts (defaults 2s and 10m).
+	MinBackoff, MaxBackoff time.Duration
+	// ClaimIdle is how long a job stays unacknowledged before another sender
+	// takes it over (default 1m).
+	ClaimIdle time.Duration
+	// Poll is how long a read blocks waiting for jobs, and how often due
+	// delayed jobs are promoted (default 500ms).
+	Poll time.Duration
+	// SentTTL is how long the sent marks that prevent duplicates live (default 7 days).
+	SentTTL time.Duration
+	Clock   Clock
+	Logger  *slog.Logger
+}
+
+func (c *SenderConfig) defaults() {
+	if c.Consumer == "" {
+		c.Consumer = "sender-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	if c.Workers <= 0 {
+		c.Workers = 8
+	}
+	if c.Global.N <= 0 {
+		c.Global = Rate{30, time.Second}
+	}
+	if c.PerChat.N <= 0 {
+		c.PerChat = Rate{1, time.Second}
+	}
+	if c.PerGroup.N <= 0 {
+		c.PerGroup = Rate{20, time.Minute}
+	}
+	if c.Margin == 0 {
+		c.Margin = 0.03
+	}
+	if c.MaxHold <= 0 {
+		c.MaxHold = 2 * time.Second
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 8
+	}
+	if c.MinBackoff <= 0 {
+		c.MinBackoff = 2 * time.Second
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = 10 * time.Minute
+	}
+	if c.ClaimIdle <= 0 {
+		c.ClaimIdle = time.Minute
+	}
+	if c.Poll <= 0 {
+		c.Poll = 500 * time.Millisecond
+	}
+	if c.SentTTL <= 0 {
+		c.SentTTL = 7 * 24 * time.Hour
+	}
+	if c.Clock == nil {
+		c.Clock = SystemClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+// SenderStats counts what a Sender did.
+type SenderStats struct {
+	Sent, Retried, Dead, Gone, Migrated, BadMarkup, FloodWaits, Duplicates int64
+}
+
+// Sender drains the outbox into Telegram.
+type Sender struct {
+	tg      Telegram
+	outbox  Outbox
+	stories Stories
+	limiter RateLimiter
+	chats   Chats
+	cfg     SenderConfig
+
+	sent, retried, dead, gone, migrated, badMarkup, floodWaits, duplicates atomic.Int64
+	// maintainDone is released when maintain stops feeding the workers.
+	maintainDone sync.WaitGroup
+	// inflight holds the ids of the jobs this sender is working on, so that
+	// taking over idle jobs never hands one of them to a second worker.
+	inflight sync.Map
+}
+
+// NewSender returns a Sender; Run starts it.
+func NewSender(tg Telegram, outbox Outbox, stories Stories, limiter RateLimiter, chats Chats, cfg SenderConfig) *Sender {
+	cfg.defaults()
+	return &Sender{tg: tg, outbox: outbox, stories: stories, limiter: limiter, chats: chats, cfg: cfg}
+}
+
+// Stats returns the counters so far.
+func (s *Sender) Stats() SenderStats {
+	return SenderStats{
+		Sent: s.sent.Load(), Retried: s.retried.Load(), Dead: s.dead.Load(), Gone: s.gone.Load(),
+		Migrated: s.migrated.Load(), BadMarkup: s.badMarkup.Load(), FloodWaits: s.floodWaits.Load(),
+		Duplicates: s.duplicates.Load(),
+	}
+}
+
+// Run delivers jobs until ctx ends. Jobs in flight when it ends stay pending
+// in the consumer group and are taken over by the next sender. Redis errors
+// are retried with backoff; Run returns only when ctx is done.
+func (s *Sender) Run(ctx context.Context) error {
+	jobs := make(chan news.OutboxJob)
+	var wg sync.WaitGroup
+	for range s.cfg.Workers {
+		wg.Go(func() {
+			for j := range jobs {
+				s.Process(ctx, j)
+			}
+		})
+	}
+	s.maintainDone.Add(1)
+	wg.Go(func() { s.maintain(ctx, jobs) })
+	s.read(ctx, jobs)
+	// read returns when ctx is done; maintain too, then the workers drain.
+	wg.Wait()
+	return ctx.Err()
+}
+
+// feed hands jobs to the workers; false when ctx ended.
+func feed(ctx context.Context, out chan<- news.OutboxJob, js []news.OutboxJob) bool {
+	for _, j := range js {
+		select {
+		case out <- j:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return true
+}
+
+// read takes new jobs from the consumer group, as many as there are workers.
+func (s *Sender) read(ctx context.Context, out chan<- news.OutboxJob) {
+	backoff := newBackoff(100*time.Millisecond, 5*time.Second)
+	for ctx.Err() == nil {
+		js, err := s.outbox.ReadJobs(ctx, s.cfg.Consumer, s.cfg.Workers, s.cfg.Poll)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.cfg.Logger.Warn("outbox read failed", "err", err)
+				_ = s.cfg.Clock.Sleep(ctx, backoff.next())
+			}
+			continue
+		}
+		backoff.reset()
+		if !feed(ctx, out, js) {
+			break
+		}
+	}
+	s.closeWhenMaintained(out)
+}
+
+// closeWhenMaintained closes the job channel once maintain has stopped
+// sending into it.
+func (s *Sender) closeWhenMaintained(out chan<- news.OutboxJob) {
+	s.maintainDone.Wait()
+	close(out)
+}
+
+// maintain promotes due delayed jobs and takes over jobs abandoned by dead
+// senders.
+func (s *Sender) maintain(ctx context.Context, out chan<- news.OutboxJob) {
+	defer s.maintainDone.Done()
+	lastClaim := time.Time{}
+	for ctx.Err() == nil {
+		now := s.cfg.Clock.Now()
+		if _, err := s.outbox.PromoteDue(ctx, now, 1000); err != nil && ctx.Err() == nil {
+			s.cfg.Logger.Warn("promote delayed jobs failed", "err", err)
+		}
+		if now.Sub(lastClaim) >= s.cfg.ClaimIdle/4 {
+			lastClaim = now
+			js, err := s.outbox.ClaimJobs(ctx, s.cfg.Consumer, s.cfg.ClaimIdle, 100)
+			if err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("claim abandoned jobs failed", "err", err)
+			}
+			js = slices.DeleteFunc(js, func(j news.OutboxJob) bool {
+				_, busy := s.inflight.Load(j.ID)
+				return busy
+			})
+			if len(js) > 0 {
+				s.cfg.Logger.Info("took over abandoned jobs", "count", len(js))
+			}
+			if !feed(ctx, out, js) {
+				return
+			}
+		}
+		_ = s.cfg.Clock.Sleep(ctx, s.cfg.Poll/2)
+	}
+}
+
+// outcome is what became of a job.
+type outcome int
+
+const (
+	done    outcome = iota // delivered, or permanently undeliverable: ack
+	retry                  // failed transiently: back to the delayed set
+	later                  // rate limited for longer than MaxHold: delayed, same attempt
+	abandon                // Redis or ctx failed: leave pending for a takeover
+	dead                   // can never be delivered: to the dead stream
+)
+
+// Process delivers one job and records the outcome: acknowledged once sent
+// or permanently undeliverable, moved to the delayed set to be retried, to
+// the dead stream after MaxAttempts, or left pending when Redis fails.
+func (s *Sender) Process(ctx context.Context, j news.OutboxJob) {
+	if _, busy := s.inflight.LoadOrStore(j.ID, true); busy {
+		return
+	}
+	defer s.inflight.Delete(j.ID)
+	log := s.cfg.Logger.With("chat_id", j.ChatID, "story_id", j.StoryID)
+	oc, at, reason := s.deliver(ctx, &j)
+	var err error
+	switch oc {
+	case done:
+		err = s.outbox.AckJob(ctx, j)
+	case later:
+		err = s.outbox.RetryJob(ctx, j, at)
+	case dead:
+		s.dead.Add(1)
+		log.Error("message undeliverable", "err", reason)
+		err = s.outbox.DeadJob(ctx, j, reason)
+	case retry:
+		j.Attempt++
+		if j.Attempt >= s.cfg.MaxAttempts {
+			s.dead.Add(1)
+			log.Error("delivery abandoned", "err", reason, "attempts", j.Attempt)
+			err = s.outbox.DeadJob(ctx, j, reason)
+		} else {
+			s.retried.Add(1)
+			err = s.outbox.RetryJob(ctx, j, s.cfg.Clock.Now().Add(s.backoff(j.Attempt)))
+		}
+	case abandon:
+		if ctx.Err() == nil {
+			log.Warn("delivery interrupted, job left for takeover", "err", reason)
+			_ = s.cfg.Clock.Sleep(ctx, 200*time.Millisecond)
+		}
+		return
+	}
+	if err != nil && ctx.Err() == nil {
+		log.Warn("outbox update failed, job left for takeover", "err", err)
+	}
+}
+
+// backoff is the wait before attempt n+1: exponential from MinBackoff,
+// capped at MaxBackoff, with full jitter over its upper half.
+func (s *Sender) backoff(attempt int) time.Duration {
+	d := s.cfg.MinBackoff << min(attempt-1, 30)
+	if d > s.cfg.MaxBackoff || d <= 0 {
+		d = s.cfg.MaxBackoff
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// part is one message of a job with the key of its sent mark.
+type part struct {
+	key string
+	msg news.Message
+}
+
+func (s *Sender) deliver(ctx context.Context, j *news.OutboxJob) (outcome, time.Time, string) {
+	c, ok, err := s.chats.Chat(ctx, j.ChatID)
+	if err != nil {
+		return abandon, time.Time{}, err.Error()
+	}
+	if !ok || !c.Deliverable() {
+		return done, time.Time{}, ""
+	}
+	parts, err := s.compose(ctx, *j, c)
+	if errors.Is(err, news.ErrStoryExpired) {
+		return dead, time.Time{}, "story expired before delivery"
+	}
+	if err != nil {
+		return abandon, time.Time{}, err.Error()
+	}
+	for _, p := range parts {
+		if _, sent, err := s.outbox.WasSent(ctx, j.ChatID, p.key); err != nil {
+			return abandon, time.Time{}, err.Error()
+		} else if sent {
+			s.duplicates.Add(1)
+			continue
+		}
+		oc, at, reason := s.sendPart(ctx, j, &c, p)
+		if oc != done {
+			return oc, at, reason
+		}
+	}
+	return done, time.Time{}, ""
+}
+
+// compose renders the job's message(s) for chat c.
+func (s *Sender) compose(ctx context.Context, j news.OutboxJob, c news.Chat) ([]part, error) {
+	loc := location(c.TZ)
+	if j.Digest == nil {
+		a, err := s.article(ctx, j.StoryID, j.Article)
+		if err != nil {
+			return nil, err
+		}
+		m := render.Article(a, render.Options{Location: loc, Alerts: j.Alerts})
+		return []part{{key: j.StoryID, msg: m}}, nil
+	}
+	var arts []news.Article
+	for _, ref := range j.Digest {
+		id, art, _ := strings.Cut(ref, "/")
+		a, err := s.article(ctx, id, art)
+		if errors.Is(err, news.ErrStoryExpired) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		arts = append(arts, a)
+	}
+	msgs := render.Digest(arts, render.DigestOptions{Lang: c.UILang, Location: loc, Date: j.EnqueuedAt()})
+	parts := make([]part, len(msgs))
+	for i, m := range msgs {
+		parts[i] = part{key: j.StoryID + "." + strconv.Itoa(i), msg: m}
+	}
+	return parts, nil
+}
+
+func (s *Sender) article(ctx context.Context, storyID, ref string) (news.Article, error) {
+	b, err := s.stories.StoryArticle(ctx, storyID, ref)
+	if err != nil {
+		return news.Article{}, err
+	}
+	var a news.Article
+	if err := json.Unmarshal(b, &a); err != nil {
+		return news.Article{}, fmt.Errorf("article %s of story %s: %w", ref, storyID, news.ErrStoryExpired)
+	}
+	return a, nil
+}
+
+// limits are the rate limits a message to chat c falls under.
+func (s *Sender) limits(c news.Chat) []news.RateLimit {
+	iv := func(r Rate) time.Duration {
+		return time.Duration(float64(r.Per) / float64(r.N) * (1 + s.cfg.Margin))
+	}
+	id := strconv.FormatInt(c.ID, 10)
+	ls := []news.RateLimit{
+		{Scope: news.ScopeGlobal, Interval: iv(s.cfg.Global)},
+		{Scope: news.ScopeChat, ID: id, Interval: iv(s.cfg.PerChat)},
+	}
+	if c.Kind != news.ChatPrivate && c.Kind != "" {
+		ls = append(ls, news.RateLimit{Scope: news.ScopeGroup, ID: id, Interval: iv(s.cfg.PerGroup)})
+	}
+	return ls
+}
+
+// sendPart sends one message within the rate limits, handling Telegram's
+// answers: flood waits, migrated groups, rejected markup, gone chats.
+func (s *Sender) sendPart(ctx context.Context, j *news.OutboxJob, c *news.Chat, p part) (outcome, time.Time, string) {
+	msg := p.msg
+	msg.ChatID, msg.ThreadID = c.ID, c.ThreadID
+	migrations := 0
+	// A job is never held longer than a fraction of ClaimIdle, so no other
+	// sender takes it over while this one still works on it.
+	deadline := s.cfg.Clock.Now().Add(s.cfg.ClaimIdle / 3)
+	for {
+		now := s.cfg.Clock.Now()
+		wait, ok, err := s.limiter.Reserve(ctx, now, s.limits(*c), s.cfg.MaxHold)
+		if err != nil {
+			return abandon, time.Time{}, err.Error()
+		}
+		if !ok && (wait > s.cfg.MaxHold || now.Add(wait).After(deadline)) {
+			return later, now.Add(wait), ""
+		}
+		if err := s.cfg.Clock.Sleep(ctx, wait); err != nil {
+			return abandon, time.Time{}, err.Error()
+		}
+		if !ok {
+			continue // the slot was only announced: ask again now
+		}
+		id, err := s.tg.Send(ctx, msg)
+		var flood *news.RetryAfterError
+		var moved *news.ChatMigratedError
+		switch {
+		case err == nil:
+			s.sent.Add(1)
+			if err := s.outbox.MarkSent(ctx, c.ID, p.key, id, s.cfg.SentTTL); err != nil {
+				return abandon, time.Time{}, err.Error()
+			}
+			return done, time.Time{}, ""
+		case ctx.Err() != nil:
+			return abandon, time.Time{}, ctx.Err().Error()
+		case errors.As(err, &flood):
+			s.floodWaits.Add(1)
+			l := s.limits(*c)[1]
+			if flood.Global {
+				l = s.limits(*c)[0]
+			}
+			now := s.cfg.Clock.Now()
+			if err := s.limiter.Hold(ctx, l, now.Add(flood.After), now); err != nil {
+				return abandon, time.Time{}, err.Error()
+			}
+			s.cfg.Logger.Warn("flood control", "chat_id", c.ID, "retry_after", flood.After, "global", flood.Global)
+		case errors.As(err, &moved) && migrations < 3:
+			migrations++
+			s.migrated.Add(1)
+			if err := s.chats.MigrateChat(ctx, c.ID, moved.To); err != nil {
+				return abandon, time.Time{}, err.Error()
+			}
+			s.cfg.Logger.Info("chat migrated", "chat_id", c.ID, "to", moved.To)
+			c.ID, j.ChatID, msg.ChatID = moved.To, moved.To, moved.To
+			if c.Kind == news.ChatGroup {
+				c.Kind = news.ChatSupergroup
+			}
+		case errors.Is(err, news.ErrBadMarkup) && msg.HTML:
+			s.badMarkup.Add(1)
+			s.cfg.Logger.Error("markup rejected, resending as plain text", "chat_id", c.ID, "story_id", j.StoryID, "err", err)
+			msg.Text, msg.HTML = render.PlainText(msg.Text), false
+		case errors.Is(err, news.ErrChatGone):
+			s.gone.Add(1)
+			if err := s.chats.SetChatStatus(ctx, c.ID, news.StatusGone); err != nil {
+				return abandon, time.Time{}, err.Error()
+			}
+			s.cfg.Logger.Info("chat gone, paused", "chat_id", c.ID)
+			return done, time.Time{}, ""
+		case errors.Is(err, news.ErrBadMarkup), errors.Is(err, news.ErrTooLong), errors.As(err, &moved):
+			return dead, time.Time{}, err.Error()
+		default:
+			return retry, time.Time{}, err.Error()
+		}
+	}
+}
+
+// backoffState is a small exponential backoff for Redis errors.
+type backoffState struct{ min, max, cur time.Duration }
+
+func newBackoff(min, max time.Duration) *backoffState { return &backoffState{min: min, max: max} }
+
+func (b *backoffState) next() time.Duration {
+	if b.cur == 0 {
+		b.cur = b.min
+	} else {
+		b.cur = min(b.cur*2, b.max)
+	}
+	return b.cur
+}
+
+func (b *backoffState) reset() { b.cur = 0 }

@@ -1,0 +1,78 @@
+package news
+
+import (
+	"errors"
+	"time"
+)
+
+// ErrStoryExpired means a story, or the article an outbox job refers to, is
+// no longer stored: the job waited longer than stories live.
+var ErrStoryExpired = errors.New("story expired")
+
+// OutboxJob is one message to deliver: a story's article to a chat, or, with
+// Digest set, a digest of several. The outbox stream, the delayed set and the
+// dead stream carry it; the article itself stays stored once, in its story.
+type OutboxJob struct {
+	// ID is the stream entry id, set when the job is read from the outbox.
+	ID      string   `json:"-"`
+	ChatID  int64    `json:"chat"`
+	StoryID string   `json:"story"`
+	Article string   `json:"art,omitempty"`
+	Alerts  []string `json:"alerts,omitempty"`
+	// Digest lists "story/article" references for a digest job.
+	Digest []string `json:"digest,omitempty"`
+	// Attempt counts failed deliveries so far.
+	Attempt int `json:"attempt,omitempty"`
+	// Enqueued is when the story was routed to the chat, in Unix milliseconds.
+	Enqueued int64 `json:"enq"`
+}
+
+// EnqueuedAt is when the job first entered the outbox.
+func (j OutboxJob) EnqueuedAt() time.Time { return time.UnixMilli(j.Enqueued) }
+
+// RouteKind says how a routed job reaches its chat.
+type RouteKind int
+
+// The ways a job is queued.
+const (
+	// RouteNow puts the job in the outbox stream.
+	RouteNow RouteKind = iota
+	// RouteLater holds the job in the delayed set until At (quiet hours).
+	RouteLater
+	// RouteDigest adds the story to the chat's digest queue, due at At.
+	RouteDigest
+)
+
+// Route is one chat's share of a new article.
+type Route struct {
+	OutboxJob
+	Kind RouteKind
+	// At is when a RouteLater job becomes due, or a RouteDigest chat's next digest.
+	At time.Time
+}
+
+// StoryRecord is a story as stored: its first article, the outlets that
+// carried it (first first) and its similarity signature.
+type StoryRecord struct {
+	ID        string
+	First     string
+	Outlets   []string
+	FirstSeen time.Time
+	Sig       []byte
+}
+
+// Rate-limit scopes: the bot token, one chat, one group or channel.
+const (
+	ScopeGlobal = "global"
+	ScopeChat   = "chat"
+	ScopeGroup  = "group"
+)
+
+// RateLimit is one sending limit: a message every Interval, with Burst more
+// allowed at once. ID names the chat; it is empty for the global scope.
+type RateLimit struct {
+	Scope    string
+	ID       string
+	Interval time.Duration
+	Burst    int
+}
