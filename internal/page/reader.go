@@ -1,0 +1,86 @@
+package page
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/migrawatch/migrawatch/internal/extract"
+	"github.com/migrawatch/migrawatch/internal/news"
+)
+
+// ErrDisallowed means the site's robots.txt does not let MigraWatch fetch a URL.
+var ErrDisallowed = errors.New("robots.txt disallows this URL")
+
+// FetchFunc fetches an HTML page and returns its body and final URL; the
+// feed fetcher's page fetch (with its SSRF guard and limits) fits.
+type FetchFunc func(ctx context.Context, url string) (body []byte, finalURL string, err error)
+
+// Reader reads article pages politely: robots.txt first, then at most one
+// article page per host every pacer interval.
+type Reader struct {
+	Fetch  FetchFunc
+	Robots *RobotsCache
+	Pacer  *Pacer
+}
+
+// Allowed reports whether robots.txt lets MigraWatch fetch rawURL; with no
+// robots cache everything is allowed.
+func (r *Reader) Allowed(ctx context.Context, rawURL string) error {
+	if r.Robots == nil {
+		return nil
+	}
+	ok, err := r.Robots.Allowed(ctx, rawURL)
+	if err != nil {
+		return fmt.Errorf("%s: %w", rawURL, err)
+	}
+	if !ok {
+		return fmt.Errorf("%s: %w", rawURL, ErrDisallowed)
+	}
+	return nil
+}
+
+// ReadArticle fetches one article page and reads its title, date, language
+// and main text.
+func (r *Reader) ReadArticle(ctx context.Context, rawURL string) (extract.Page, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" {
+		return extract.Page{}, fmt.Errorf("article URL %q: not an absolute URL", rawURL)
+	}
+	if err := r.Allowed(ctx, rawURL); err != nil {
+		return extract.Page{}, err
+	}
+	if r.Pacer != nil {
+		if err := r.Pacer.Wait(ctx, u.Hostname()); err != nil {
+			return extract.Page{}, err
+		}
+	}
+	body, final, err := r.Fetch(ctx, rawURL)
+	if err != nil {
+		return extract.Page{}, fmt.Errorf("article page: %w", err)
+	}
+	if final == "" {
+		final = rawURL
+	}
+	return extract.ParsePage(body, final)
+}
+
+// Items turns a listing page into items keyed by canonical article URL, in
+// the listing's order (newest first on news sites). The anchor text stands in
+// as title until the article page is read; the date is first-seen.
+func Items(src news.Source, body []byte, pageURL string, canonical func(string) string, now time.Time) ([]news.Item, error) {
+	links, err := Discover(body, pageURL, Options{Selector: src.Selector, Canonical: canonical})
+	if err != nil {
+		return nil, err
+	}
+	items := make([]news.Item, 0, len(links))
+	for _, l := range links {
+		items = append(items, news.Item{
+			FeedID: src.ID, Key: l.URL, Link: l.URL, Title: l.Text,
+			Published: now, PublishedGuessed: true, Language: src.Language,
+		})
+	}
+	return items, nil
+}
