@@ -229,6 +229,7 @@ func TestDefault_HardNegatives(t *testing.T) {
 		{"fr", "Migration vers le cloud : les entreprises accélèrent", "La migration des données vers le cloud est la priorité des DSI. La migration de données demande des mois."},
 		{"en", "Data migration project delayed", "The bank's data migration to new servers was delayed. Cloud migration costs rose and the database migration failed twice."},
 		{"en", "Companies speed up migration to the new office suite", "Companies are moving to the new office suite. " + strings.Repeat("The vendor says the move takes weeks and the migration of mailboxes and calendars is automatic for most users, while older files need manual work. ", 8)},
+		{"fr", "Un ancien asile psychiatrique devient un musée", "L'ancien asile psychiatrique de la ville ouvre ses portes au public. L'asile d'aliénés accueillait autrefois 300 patients."},
 		{"en", "Tax exiles return to Monaco", "Several tax exiles and their tax haven accounts were named in the leak."},
 		{"en", "Drug smuggling ring broken up", "Police broke up a drug smuggling ring at the border. Drug trafficking charges were filed."},
 		{"ar", "هجرة الطيور تبدأ مبكرا", "بدأت هجرة الطيور هذا العام مبكرا، ورصد الباحثون الطيور المهاجرة فوق المتوسط."},
@@ -236,6 +237,8 @@ func TestDefault_HardNegatives(t *testing.T) {
 		{"ar", "النقابة تلوح باللجوء إلى القضاء", "قالت النقابة إنها تحتفظ بحقها في اللجوء إلى القضاء، ولوحت باللجوء إلى الإضراب."},
 		{"ar", "شركات التقنية تسهل نقل البيانات", "أطلقت الشركات مشروعا لتسهيل نقل البيانات بين الخدمات وهجرة البيانات بين المنصات."},
 		{"ar", "الباجي قائد السبسي يستقبل وفدا حزبيا", "استقبل الرئيس الباجي قائد السبسي وفدا حزبيا، وقال الباجي إن الحوار ضروري، وأكد الباجي قائد السبسي على الحدود الدستورية للسلطات وعلى استقرار البلاد."},
+		{"ar", "هاجر الريسوني أمام المحكمة من جديد", "مثلت الصحفية هاجر الريسوني أمام المحكمة، وقال دفاع هاجر إن الملف فارغ، وطالبت هيئة الدفاع بالإفراج عن هاجر الريسوني."},
+		{"ar", "القمة تدعو إلى لم الشمل العربي", "دعا البيان الختامي إلى لم الشمل العربي وتجاوز الخلافات، وإلى لم شمل الفصائل حول الحوار."},
 		{"ar", "حملة رمضان لعام 1447 هجرية", "أطلقت الوكالة حملتها السنوية عشية شهر رمضان لعام 1447 هجرية."},
 	}
 	for _, tt := range tests {
