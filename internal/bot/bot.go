@@ -202,6 +202,9 @@ func (b *Bot) commands() map[string]command {
 		"subscribe":   {run: b.cmdSubscribe, admin: true, target: true, menu: "cmd_subscribe"},
 		"unsubscribe": {run: b.cmdUnsubscribe, admin: true, target: true, menu: "cmd_unsubscribe"},
 		"topics":      {run: b.cmdTopics, admin: true, target: true, menu: "cmd_topics"},
+		"alert":       {run: b.cmdAlert, admin: true, target: true, menu: "cmd_alert"},
+		"alerts":      {run: b.cmdAlerts, target: true, menu: "cmd_alerts"},
+		"testalert":   {run: b.cmdTestAlert, target: true, menu: "cmd_testalert"},
 		"langs":       {run: b.cmdLangs, admin: true, target: true, menu: "cmd_langs"},
 		"mode":        {run: b.cmdMode, admin: true, target: true, menu: "cmd_mode"},
 		"quiet":       {run: b.cmdQuiet, admin: true, target: true, menu: "cmd_quiet"},
@@ -232,6 +235,7 @@ func (b *Bot) callbackHandlers() map[string]callback {
 		cbUnsub:    {run: b.cbUnsubscribe, admin: true, target: true},
 		cbTopic:    {run: b.cbToggleTopic, admin: true, target: true},
 		cbChannels: {run: b.cbChannels, admin: true},
+		cbAlertDel: {run: b.cbAlertRemove, admin: true, target: true},
 	}
 }
 
@@ -437,6 +441,13 @@ func (b *Bot) loadHere(ctx context.Context, r *request) error {
 			r.lang = c.UILang
 			return err
 		}
+	}
+	if c.Status == news.StatusGone {
+		// A message from the chat proves the bot is back in it.
+		if err := b.store.SetChatStatus(ctx, c.ID, news.StatusActive); err != nil {
+			return err
+		}
+		c.Status = news.StatusActive
 	}
 	r.here, r.chat, r.lang = c, c, c.UILang
 	return nil

@@ -765,3 +765,40 @@ func TestSubscribe_ArabicFeedAnsweredInArabic(t *testing.T) {
 		t.Errorf("registered feed = %+v, %v, %v", st.Source, ok, err)
 	}
 }
+
+func TestReply_FollowsMigrationAndGoneErrors(t *testing.T) {
+	h := newHarness(t)
+	const group, super = -4007, -1004007
+	h.tg.SetMember(group, alice.ID, news.MemberCreator, true)
+	h.reply(group, alice, "/subscribe iom-en")
+	h.tg.Migrate(group, super) // the upgrade is known only from the send error
+	h.tg.Command(group, alice, "/help")
+	h.settle()
+	sent := h.tg.Sent(super)
+	if len(sent) != 1 || !strings.Contains(sent[0].Text, "MigraWatch") {
+		t.Fatalf("reply not resent to the supergroup: %+v", sent)
+	}
+	if got := h.chatFeeds(super); !slices.Equal(got, []string{"iom-en"}) {
+		t.Errorf("supergroup feeds = %v", got)
+	}
+
+	h.reply(bob.ID, bob, "/help")
+	h.tg.Block(bob.ID)
+	h.tg.Command(bob.ID, bob, "/status")
+	h.settle()
+	if c := h.chat(bob.ID); c.Status != news.StatusGone {
+		t.Errorf("blocked chat status = %q, want gone", c.Status)
+	}
+}
+
+func TestLifecycle_MessageFromGoneChatReactivatesIt(t *testing.T) {
+	h := newHarness(t)
+	h.reply(bob.ID, bob, "/help")
+	if err := h.st.SetChatStatus(context.Background(), bob.ID, news.StatusGone); err != nil {
+		t.Fatal(err)
+	}
+	h.reply(bob.ID, bob, "/help")
+	if c := h.chat(bob.ID); c.Status != news.StatusActive {
+		t.Errorf("status = %q, want active", c.Status)
+	}
+}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/redis/go-redis/v9"
@@ -170,40 +172,77 @@ func (s *Store) SaveChat(ctx context.Context, c news.Chat) error {
 		}
 	}
 	k := s.chatKeySet(c.ID)
-	old, err := s.rdb.HMGet(ctx, k.hash, chatFieldTopics, chatFieldOwner).Result()
-	if err != nil {
-		return fmt.Errorf("save chat %d: %w", c.ID, err)
-	}
-	oldTopics := splitList(asString(old[0]))
-	oldOwner, _ := strconv.ParseInt(asString(old[1]), 10, 64)
-
 	set, del := chatFieldsOf(c)
 	id := strconv.FormatInt(c.ID, 10)
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, k.hash, set)
-		if len(del) > 0 {
-			p.HDel(ctx, k.hash, del...)
+	err := s.chatTx(ctx, func(rd redis.Cmdable, exec func(func(redis.Pipeliner) error) error) error {
+		old, err := rd.HMGet(ctx, k.hash, chatFieldTopics, chatFieldOwner).Result()
+		if err != nil {
+			return err
 		}
-		for _, t := range oldTopics {
-			if !slices.Contains(c.Topics, t) {
-				p.SRem(ctx, s.subsOfTopicKey(t), id)
+		oldTopics := splitList(asString(old[0]))
+		oldOwner, _ := strconv.ParseInt(asString(old[1]), 10, 64)
+		return exec(func(p redis.Pipeliner) error {
+			p.HSet(ctx, k.hash, set)
+			if len(del) > 0 {
+				p.HDel(ctx, k.hash, del...)
 			}
-		}
-		for _, t := range c.Topics {
-			p.SAdd(ctx, s.subsOfTopicKey(t), id)
-		}
-		if oldOwner != 0 && oldOwner != c.Owner {
-			p.SRem(ctx, s.chatKeySet(oldOwner).channels, id)
-		}
-		if c.Owner != 0 {
-			p.SAdd(ctx, s.chatKeySet(c.Owner).channels, id)
-		}
-		return nil
-	})
+			for _, t := range oldTopics {
+				if !slices.Contains(c.Topics, t) {
+					p.SRem(ctx, s.subsOfTopicKey(t), id)
+				}
+			}
+			for _, t := range c.Topics {
+				p.SAdd(ctx, s.subsOfTopicKey(t), id)
+			}
+			if oldOwner != 0 && oldOwner != c.Owner {
+				p.SRem(ctx, s.chatKeySet(oldOwner).channels, id)
+			}
+			if c.Owner != 0 {
+				p.SAdd(ctx, s.chatKeySet(c.Owner).channels, id)
+			}
+			return nil
+		})
+	}, k.hash)
 	if err != nil {
 		return fmt.Errorf("save chat %d: %w", c.ID, err)
 	}
 	return nil
+}
+
+// chatTx runs a read-then-write of one chat's keys. On a single Redis (or
+// Sentinel) it is optimistic locking: WATCH the chat's keys, read, then
+// MULTI/EXEC, retried when another client changed them in between, so two
+// admins editing one chat never leave the reverse indexes out of step. On
+// Redis Cluster the writes reach other slots (feed and topic sets), which a
+// WATCHed transaction cannot, so the write is a plain transaction pipeline
+// that go-redis splits per slot.
+func (s *Store) chatTx(ctx context.Context, fn func(rd redis.Cmdable, exec func(func(redis.Pipeliner) error) error) error, keys ...string) error {
+	if _, cluster := s.rdb.(*redis.ClusterClient); cluster {
+		return fn(s.rdb, func(w func(redis.Pipeliner) error) error {
+			_, err := s.rdb.TxPipelined(ctx, w)
+			return err
+		})
+	}
+	const attempts = 20
+	var err error
+	for i := range attempts {
+		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+			return fn(tx, func(w func(redis.Pipeliner) error) error {
+				_, err := tx.TxPipelined(ctx, w)
+				return err
+			})
+		}, keys...)
+		if !errors.Is(err, redis.TxFailedErr) {
+			return err
+		}
+		// Another writer won: back off a little, with jitter, and read again.
+		select {
+		case <-time.After(time.Duration(1+rand.IntN(1<<min(i, 5))) * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return err
 }
 
 func asString(v any) string {
@@ -227,30 +266,32 @@ func (s *Store) Chat(ctx context.Context, id int64) (c news.Chat, ok bool, err e
 // queue, linked-channel list) and every reverse index entry pointing at it.
 func (s *Store) DeleteChat(ctx context.Context, id int64) error {
 	k := s.chatKeySet(id)
-	c, ok, err := s.Chat(ctx, id)
-	if err != nil {
-		return fmt.Errorf("delete chat %d: %w", id, err)
-	}
-	feeds, err := s.rdb.SMembers(ctx, k.feeds).Result()
-	if err != nil {
-		return fmt.Errorf("delete chat %d: %w", id, err)
-	}
 	sid := strconv.FormatInt(id, 10)
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, f := range feeds {
-			p.SRem(ctx, s.subsOfFeedKey(f), sid)
+	err := s.chatTx(ctx, func(rd redis.Cmdable, exec func(func(redis.Pipeliner) error) error) error {
+		h, err := rd.HMGet(ctx, k.hash, chatFieldTopics, chatFieldOwner).Result()
+		if err != nil {
+			return err
 		}
-		if ok {
-			for _, t := range c.Topics {
+		feeds, err := rd.SMembers(ctx, k.feeds).Result()
+		if err != nil {
+			return err
+		}
+		topics := splitList(asString(h[0]))
+		owner, _ := strconv.ParseInt(asString(h[1]), 10, 64)
+		return exec(func(p redis.Pipeliner) error {
+			for _, f := range feeds {
+				p.SRem(ctx, s.subsOfFeedKey(f), sid)
+			}
+			for _, t := range topics {
 				p.SRem(ctx, s.subsOfTopicKey(t), sid)
 			}
-			if c.Owner != 0 {
-				p.SRem(ctx, s.chatKeySet(c.Owner).channels, sid)
+			if owner != 0 {
+				p.SRem(ctx, s.chatKeySet(owner).channels, sid)
 			}
-		}
-		p.Del(ctx, k.hash, k.feeds, k.alerts, k.channels, k.digest)
-		return nil
-	})
+			p.Del(ctx, k.hash, k.feeds, k.alerts, k.channels, k.digest)
+			return nil
+		})
+	}, k.hash, k.feeds)
 	if err != nil {
 		return fmt.Errorf("delete chat %d: %w", id, err)
 	}
@@ -441,67 +482,69 @@ func (s *Store) MigrateChat(ctx context.Context, from, to int64) error {
 		return nil
 	}
 	src, dst := s.chatKeySet(from), s.chatKeySet(to)
-	var (
-		hash     *redis.MapStringStringCmd
-		feeds    *redis.StringSliceCmd
-		alerts   *redis.MapStringStringCmd
-		digest   *redis.ZSliceCmd
-		channels *redis.StringSliceCmd
-	)
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		hash = p.HGetAll(ctx, src.hash)
-		feeds = p.SMembers(ctx, src.feeds)
-		alerts = p.HGetAll(ctx, src.alerts)
-		digest = p.ZRangeWithScores(ctx, src.digest, 0, -1)
-		channels = p.SMembers(ctx, src.channels)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("migrate chat %d to %d: %w", from, to, err)
-	}
-	h := hash.Val()
-	if len(h) == 0 && len(feeds.Val()) == 0 && len(alerts.Val()) == 0 && len(digest.Val()) == 0 {
-		return nil
-	}
-	oldTopics := splitList(h[chatFieldTopics])
-	oldOwner, _ := strconv.ParseInt(h[chatFieldOwner], 10, 64)
-	if h[chatFieldKind] == string(news.ChatGroup) {
-		h[chatFieldKind] = string(news.ChatSupergroup)
-	}
 	fromID, toID := strconv.FormatInt(from, 10), strconv.FormatInt(to, 10)
-
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		if len(h) > 0 {
-			// The target may have settings of its own (an update from the
-			// supergroup arrived first): drop them, then copy from's.
-			p.Del(ctx, dst.hash)
-			p.HSet(ctx, dst.hash, h)
+	err := s.chatTx(ctx, func(rd redis.Cmdable, exec func(func(redis.Pipeliner) error) error) error {
+		h, err := rd.HGetAll(ctx, src.hash).Result()
+		if err != nil {
+			return err
 		}
-		for _, t := range oldTopics {
-			p.SRem(ctx, s.subsOfTopicKey(t), fromID)
-			p.SAdd(ctx, s.subsOfTopicKey(t), toID)
+		feeds, err := rd.SMembers(ctx, src.feeds).Result()
+		if err != nil {
+			return err
 		}
-		if oldOwner != 0 {
-			p.SRem(ctx, s.chatKeySet(oldOwner).channels, fromID)
-			p.SAdd(ctx, s.chatKeySet(oldOwner).channels, toID)
+		alerts, err := rd.HGetAll(ctx, src.alerts).Result()
+		if err != nil {
+			return err
 		}
-		for _, f := range feeds.Val() {
-			p.SRem(ctx, s.subsOfFeedKey(f), fromID)
-			p.SAdd(ctx, s.subsOfFeedKey(f), toID)
-			p.SAdd(ctx, dst.feeds, f)
+		digest, err := rd.ZRangeWithScores(ctx, src.digest, 0, -1).Result()
+		if err != nil {
+			return err
 		}
-		if a := alerts.Val(); len(a) > 0 {
-			p.HSet(ctx, dst.alerts, a)
+		channels, err := rd.SMembers(ctx, src.channels).Result()
+		if err != nil {
+			return err
 		}
-		if d := digest.Val(); len(d) > 0 {
-			p.ZAdd(ctx, dst.digest, d...)
+		if len(h) == 0 && len(feeds) == 0 && len(alerts) == 0 && len(digest) == 0 && len(channels) == 0 {
+			return nil // moved already
 		}
-		if ch := channels.Val(); len(ch) > 0 {
-			p.SAdd(ctx, dst.channels, toAny(ch)...)
+		oldTopics := splitList(h[chatFieldTopics])
+		oldOwner, _ := strconv.ParseInt(h[chatFieldOwner], 10, 64)
+		if h[chatFieldKind] == string(news.ChatGroup) {
+			h[chatFieldKind] = string(news.ChatSupergroup)
 		}
-		p.Del(ctx, src.hash, src.feeds, src.alerts, src.digest, src.channels)
-		return nil
-	})
+		return exec(func(p redis.Pipeliner) error {
+			if len(h) > 0 {
+				// The target may have settings of its own (an update from the
+				// supergroup arrived first): drop them, then copy from's.
+				p.Del(ctx, dst.hash)
+				p.HSet(ctx, dst.hash, h)
+			}
+			for _, t := range oldTopics {
+				p.SRem(ctx, s.subsOfTopicKey(t), fromID)
+				p.SAdd(ctx, s.subsOfTopicKey(t), toID)
+			}
+			if oldOwner != 0 {
+				p.SRem(ctx, s.chatKeySet(oldOwner).channels, fromID)
+				p.SAdd(ctx, s.chatKeySet(oldOwner).channels, toID)
+			}
+			for _, f := range feeds {
+				p.SRem(ctx, s.subsOfFeedKey(f), fromID)
+				p.SAdd(ctx, s.subsOfFeedKey(f), toID)
+				p.SAdd(ctx, dst.feeds, f)
+			}
+			if len(alerts) > 0 {
+				p.HSet(ctx, dst.alerts, alerts)
+			}
+			if len(digest) > 0 {
+				p.ZAdd(ctx, dst.digest, digest...)
+			}
+			if len(channels) > 0 {
+				p.SAdd(ctx, dst.channels, toAny(channels)...)
+			}
+			p.Del(ctx, src.hash, src.feeds, src.alerts, src.digest, src.channels)
+			return nil
+		})
+	}, src.hash, src.feeds, src.alerts, src.digest, src.channels)
 	if err != nil {
 		return fmt.Errorf("migrate chat %d to %d: %w", from, to, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/migrawatch/migrawatch/internal/news"
@@ -332,5 +333,37 @@ func TestChats_EditTargetSurvivesSaveChat(t *testing.T) {
 	}
 	if got, _ := s.EditTarget(ctx, 8); got != 0 {
 		t.Errorf("EditTarget after reset = %d", got)
+	}
+}
+
+// TestChats_ConcurrentSavesKeepTopicIndexInStep has many writers flip one
+// chat's topics at once; afterwards the topic sets agree with the chat hash.
+func TestChats_ConcurrentSavesKeepTopicIndexInStep(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := newChatStore(t)
+	mustSave(t, s, news.Chat{ID: 11, Kind: news.ChatGroup})
+	topicSets := [][]string{{"migration"}, {"asylum"}, {"migration", "asylum"}, nil}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 10 {
+		wg.Go(func() {
+			for j := range 4 {
+				errs <- s.SaveChat(ctx, news.Chat{ID: 11, Kind: news.ChatGroup, Topics: topicSets[(i+j)%len(topicSets)]})
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _, _ := s.Chat(ctx, 11)
+	for _, topic := range []string{"migration", "asylum"} {
+		subs, _ := s.TopicSubscribers(ctx, topic)
+		if in := slices.Contains(c.Topics, topic); in != (len(subs) == 1) {
+			t.Errorf("topic %s: chat topics %v but subscribers %v", topic, c.Topics, subs)
+		}
 	}
 }
