@@ -378,7 +378,7 @@ func TestGuard_RefusesEveryClassBeforeConnecting(t *testing.T) {
 	}
 	// Literal addresses in every spelling are refused too.
 	for _, u := range []string{
-		"http://127.0.0.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://10.0.0.1/",
+		"http://127.0.0.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/", "http://[0:0:0:0:0:ffff:a00:1]/", "http://10.0.0.1/",
 		"http://169.254.169.254/latest/meta-data/", "http://[fe80::1%25eth0]/", "http://0.0.0.0/",
 		"http://localhost/", "http://feeds.localhost/", "http://2130706433/", "http://0x7f.0.0.1/", "http://0177.0.0.1/",
 	} {

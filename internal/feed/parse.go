@@ -123,9 +123,11 @@ func ParseAt(body []byte, contentType string, src news.Source, now time.Time) (p
 	p.TTL = publisherTTL(doc, parsed.Extensions)
 
 	base := baseURL(p.SiteLink, src.URL)
-	lang := p.Language
+	// The catalog's language is curated; a feed's own <language> is often a
+	// template default (the rescraped Arabic feeds say "en").
+	lang := src.Language
 	if lang == "" {
-		lang = src.Language
+		lang = p.Language
 	}
 	seen := make(map[string]bool, len(parsed.Items))
 	for _, it := range parsed.Items {

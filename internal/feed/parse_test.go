@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -414,4 +415,78 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParse_UTF16WithBOM(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><title>ت</title><item><title>المهاجرين في أكادير</title><link>https://e.org/1</link></item></channel></rss>`
+	u := []uint16{0xFEFF}
+	for _, r := range doc {
+		u = append(u, uint16(r)) // every rune here is in the BMP
+	}
+	le := make([]byte, 0, 2*len(u))
+	for _, c := range u {
+		le = append(le, byte(c), byte(c>>8))
+	}
+	p, err := Parse(le, "application/xml", news.Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 1 || p.Items[0].Title != "المهاجرين في أكادير" {
+		t.Errorf("items %+v (encoding %s)", p.Items, p.Encoding)
+	}
+}
+
+func TestRepairXML_EscapesBareAmpersandsAndRestoresLostLessThan(t *testing.T) {
+	in := `<rss><channel><item><title>A & B &amp; C &#38; &eacute;</title><link>https://x.org/a?b=1&c=2//link>` +
+		`<description><![CDATA[keep & this]]></description></item></channel></rss>`
+	out, what := repairXML([]byte(in))
+	want := `<rss><channel><item><title>A &amp; B &amp; C &#38; &eacute;</title><link>https://x.org/a?b=1&amp;c=2/</link>` +
+		`<description><![CDATA[keep & this]]></description></item></channel></rss>`
+	if string(out) != want {
+		t.Errorf("repairXML:\n got %s\nwant %s", out, want)
+	}
+	if len(what) != 2 {
+		t.Errorf("repairs reported: %v", what)
+	}
+	if _, what := repairXML([]byte(`<rss><title>fine &amp; dandy</title></rss>`)); what != nil {
+		t.Errorf("clean document reported repairs %v", what)
+	}
+}
+
+func TestParse_Windows1256WithoutDeclarationFromHTTPOrOverride(t *testing.T) {
+	b, err := os.ReadFile("testdata/hespress-ar-windows1256-derived.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = b[bytes.Index(b, []byte("?>"))+2:] // drop the declaration
+	for _, tc := range []struct{ name, ct, override string }{
+		{"HTTP charset", "text/xml; charset=windows-1256", ""},
+		{"source override", "text/xml", "windows-1256"},
+		{"override beats HTTP", "text/xml; charset=iso-8859-1", "cp1256"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Parse(b, tc.ct, news.Source{Charset: tc.override})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text := itemText(p.Items); !strings.Contains(text, "بيت مال القدس") || !strings.Contains(text, "المؤرخ عمراني") {
+				t.Errorf("Arabic not decoded (encoding %s)", p.Encoding)
+			}
+		})
+	}
+}
+
+func TestParse_UTF8BytesDeclaredLatin1AreRepaired(t *testing.T) {
+	b, err := os.ReadFile("testdata/lemonde-migrants-nodecl-fr.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?>`+"\n"), b...)
+	p, err := Parse(b, "", news.Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := itemText(p.Items); !strings.Contains(text, "Brésiliens") || strings.Contains(text, "Ã©") {
+		t.Errorf("not repaired (encoding %s, repairs %v)", p.Encoding, p.Repairs)
+	}
 }

@@ -9,6 +9,9 @@ type FeedState struct {
 	// ETag and LastModified are the HTTP validators of the last good parse.
 	ETag         string
 	LastModified string
+	// BodyHash identifies the last body parsed, so an unchanged body from a
+	// server without validators is not parsed again.
+	BodyHash string
 	// NextPoll is when the feed is due; Interval the current polling interval.
 	NextPoll time.Time
 	Interval time.Duration
@@ -35,6 +38,7 @@ type PollRecord struct {
 	SetValidators bool
 	ETag          string
 	LastModified  string
+	BodyHash      string
 	// Errors is the new consecutive error count; Err the error text when !OK.
 	Errors int
 	Err    string

@@ -7,6 +7,7 @@ package pipeline
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -84,8 +85,9 @@ type Options struct {
 	Tick time.Duration
 	// Replica names this process in leases (default host-pid-random).
 	Replica string
-	// DisableConditionalGET never sends stored validators (for servers
-	// whose validators are broken, and to measure their worth).
+	// DisableConditionalGET never sends stored validators and always parses
+	// the body, even one identical to the last (for servers whose
+	// validators are broken, and to measure what HTTP caching saves).
 	DisableConditionalGET bool
 	// HintBounds clamps polling hints from the feed (<ttl>,
 	// sy:updatePeriod); nil uses [MinInterval, MaxInterval].
@@ -435,7 +437,17 @@ func (s *Scheduler) poll(ctx context.Context, st news.FeedState) Result {
 		res.Outcome = OutcomeNotModified
 		return s.succeed(ctx, log, st, res, start, hint, news.PollRecord{})
 	}
-	parsed, err := feed.ParseAt(resp.Body, resp.ContentType, src, start)
+	sum := sha256.Sum256(resp.Body)
+	bodyHash := hex.EncodeToString(sum[:12])
+	if !s.opts.DisableConditionalGET && bodyHash == st.BodyHash && !st.LastOK.IsZero() {
+		// Same bytes as the last good parse: nothing can be new. Servers
+		// without validators (or with ever-changing ones) get this cheap path.
+		res.Outcome = OutcomeNotModified
+		return s.succeed(ctx, log, st, res, start, hint, news.PollRecord{SetValidators: true, ETag: resp.ETag, LastModified: resp.LastModified, BodyHash: bodyHash})
+	}
+	base := src
+	base.URL = resp.URL // relative links resolve against where the feed really is
+	parsed, err := feed.ParseAt(resp.Body, resp.ContentType, base, start)
 	if err != nil {
 		return s.fail(ctx, log, st, res, start, err)
 	}
@@ -481,7 +493,7 @@ func (s *Scheduler) poll(ctx context.Context, st news.FeedState) Result {
 		log.Warn("marking items seen", "err", err)
 	}
 	res.Outcome = OutcomeOK
-	rec := news.PollRecord{SetValidators: true, ETag: resp.ETag, LastModified: resp.LastModified, Title: parsed.Title}
+	rec := news.PollRecord{SetValidators: true, ETag: resp.ETag, LastModified: resp.LastModified, BodyHash: bodyHash, Title: parsed.Title}
 	return s.succeed(ctx, log, st, res, start, hint, rec)
 }
 

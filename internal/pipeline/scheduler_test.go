@@ -501,3 +501,97 @@ func TestScheduler_RunPollsAndStopsCleanly(t *testing.T) {
 		t.Error("lease held after Run stopped")
 	}
 }
+
+func TestScheduler_UnchangedBodyWithoutValidatorsIsNotParsedAgain(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var body atomic.Value
+	body.Store(rss([]string{"a", "b"}))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/plain", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(body.Load().(string))) // no ETag, no Last-Modified
+	})
+	e.srv.Config.Handler = mux
+	e.register(t, "f", "/plain")
+	s := e.scheduler(Options{})
+	_, _ = s.PollDue(ctx)
+	e.clock.Advance(time.Hour)
+	stats, _ := s.PollDue(ctx)
+	if stats.NotModified != 1 || stats.BytesRead == 0 {
+		t.Fatalf("identical body: %+v", stats)
+	}
+	body.Store(rss([]string{"a", "b", "c"}))
+	e.clock.Advance(time.Hour)
+	stats, _ = s.PollDue(ctx)
+	if stats.OK != 1 || e.rec.titles("f") != "c" {
+		t.Fatalf("changed body: %+v, handed over %q", stats, e.rec.titles("f"))
+	}
+	// With conditional GET disabled every body is parsed.
+	e.clock.Advance(time.Hour)
+	stats, _ = e.scheduler(Options{DisableConditionalGET: true}).PollDue(ctx)
+	if stats.OK != 1 {
+		t.Fatalf("DisableConditionalGET: %+v", stats)
+	}
+}
+
+func TestScheduler_JitterStaysWithinItsFraction(t *testing.T) {
+	for _, tc := range []struct {
+		r    float64
+		want time.Duration
+	}{{0, 54 * time.Minute}, {0.5, time.Hour}, {1, 66 * time.Minute}} {
+		s := New(nil, nil, nil, Options{Jitter: 0.1, Rand: func() float64 { return tc.r }})
+		if got := s.jitter(time.Hour); got != tc.want {
+			t.Errorf("jitter(1h) with rand %.1f = %s, want %s", tc.r, got, tc.want)
+		}
+	}
+}
+
+func TestScheduler_TwoRunningReplicasShareTheWork(t *testing.T) {
+	e := newEnv(t)
+	const feeds = 20
+	for i := range feeds {
+		path := fmt.Sprintf("/r%d", i)
+		e.srv.set(path, "a")
+		e.register(t, fmt.Sprintf("r%d", i), path)
+	}
+	e.srv.delay = 10 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, id := range []string{"a", "b"} {
+		s := e.scheduler(Options{Replica: id, Now: time.Now, Tick: 5 * time.Millisecond, PerHost: 4})
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = s.Run(ctx) }()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		all, err := e.store.Feeds(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := 0
+		for _, st := range all {
+			if !st.LastOK.IsZero() {
+				done++
+			}
+		}
+		if done == feeds {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d feeds polled", done, feeds)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // a few more ticks: nothing is due again
+	cancel()
+	wg.Wait()
+	e.srv.mu.Lock()
+	n := len(e.srv.requests)
+	e.srv.mu.Unlock()
+	if n != feeds || e.srv.maxFeed.Load() != 1 {
+		t.Errorf("%d requests for %d feeds (max %d at once per feed)", n, feeds, e.srv.maxFeed.Load())
+	}
+	if e.srv.maxHost.Load() > 8 {
+		t.Errorf("%d requests at once to one host, limit 2x4", e.srv.maxHost.Load())
+	}
+}

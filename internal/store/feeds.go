@@ -25,6 +25,7 @@ const (
 	ffVerified     = "verified"
 	ffETag         = "etag"
 	ffLastModified = "last_modified"
+	ffBodyHash     = "body_hash"
 	ffNextPoll     = "next_poll"
 	ffInterval     = "interval"
 	ffErrors       = "errors"
@@ -107,6 +108,7 @@ func feedState(id string, m map[string]string) news.FeedState {
 		},
 		ETag:         m[ffETag],
 		LastModified: m[ffLastModified],
+		BodyHash:     m[ffBodyHash],
 		NextPoll:     fromMS(m[ffNextPoll]),
 		LastOK:       fromMS(m[ffLastOK]),
 		LastError:    m[ffLastError],
@@ -304,7 +306,7 @@ func (s *Store) RecordPoll(ctx context.Context, id string, r news.PollRecord) er
 		fields = append(fields, ffLastError, r.Err, ffLastErrorAt, ms(r.At))
 	}
 	if r.SetValidators {
-		fields = append(fields, ffETag, r.ETag, ffLastModified, r.LastModified)
+		fields = append(fields, ffETag, r.ETag, ffLastModified, r.LastModified, ffBodyHash, r.BodyHash)
 	}
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		recordPoll.Eval(ctx, p, []string{s.feedKey(id)}, fields...)
