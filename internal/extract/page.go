@@ -157,7 +157,7 @@ const furniture = `script, style, noscript, nav, header, footer, aside, form, if
 	`[class*="share"], [id*="share"], [class*="social"], [class*="newsletter"], [id*="newsletter"], ` +
 	`[class*="related"], [class*="read-also"], [class*="readmore"], [class*="breadcrumb"], [class*="comment"], ` +
 	`[class*="tags"], [class*="caption"], [class*="credit"], [class*="subscribe"], [class*="author"], ` +
-	`[class*="date"], [class*="meta"], [class*="advert"], [class*="ad-"], [role="navigation"]`
+	`[class*="date"], [class*="meta"], [class*="advert"], [role="navigation"]`
 
 func cleanFurniture(doc *goquery.Document) {
 	doc.Find(furniture).Each(func(_ int, s *goquery.Selection) {

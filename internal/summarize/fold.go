@@ -25,8 +25,10 @@ var apostrophes = strings.NewReplacer("’", "'", "ʼ", "'", "‘", "'")
 
 // foldWords folds s and splits it into words, punctuation acting as spaces
 // (apostrophes and hyphens inside words are kept).
-func foldWords(s string) []string {
-	f := fold(s)
+func foldWords(s string) []string { return splitFolded(fold(s)) }
+
+// splitFolded splits folded text into words.
+func splitFolded(f string) []string {
 	return strings.FieldsFunc(f, func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '-')
 	})
@@ -61,11 +63,4 @@ func firstRune(s string) rune {
 func isCapitalized(w string) bool {
 	r := firstRune(w)
 	return unicode.IsUpper(r)
-}
-
-// trimPunct trims spaces and punctuation from both ends of s.
-func trimPunct(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || (unicode.IsPunct(r) && r != ')' && r != '(') || r == '—' || r == '–'
-	})
 }

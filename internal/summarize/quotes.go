@@ -1,11 +1,15 @@
 package summarize
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 
 	"github.com/migrawatch/migrawatch/internal/news"
 )
+
+// maxCueDistance is how many tokens before a quote its cue may stand.
+const maxCueDistance = 60
 
 // minQuoteWords is the shortest quote shown; shorter quoted phrases are
 // scare quotes, names or slogans far more often than someone's words.
@@ -46,16 +50,15 @@ type quoteFinder struct {
 }
 
 // extractQuotes finds the direct quotes of text with their speakers.
-func extractQuotes(text, lang string) []news.Quote {
-	qf := &quoteFinder{text: text, lang: lang, seen: map[string]bool{}}
-	qf.spans = findSpans(text)
-	if len(qf.spans) == 0 {
+func extractQuotes(text, lang string, spans []span, sents []sentence) []news.Quote {
+	if len(spans) == 0 {
 		return nil
 	}
-	qf.sents = splitSentences(text, qf.spans)
+	qf := &quoteFinder{text: text, lang: lang, seen: map[string]bool{}, spans: spans, sents: sents}
 	qf.toks = make([][]tok, len(qf.sents))
+	cache := map[string]string{}
 	for i, s := range qf.sents {
-		qf.toks[i] = tokenize(text, s, qf.spans)
+		qf.toks[i] = tokenizeCached(text, s, qf.spans, cache)
 	}
 	qf.subj = make([]*speaker, len(qf.sents))
 	if lang != news.Arabic {
@@ -75,6 +78,8 @@ func (qf *quoteFinder) sentence(i int) {
 	} else if sp, ok := qf.initialPerson(i); ok {
 		qf.subj[i] = sp
 	} else if sp, ok := qf.initialRole(i); ok && qf.lang != news.Arabic {
+		qf.subj[i] = sp
+	} else if sp := qf.pronounSubject(i); sp != nil {
 		qf.subj[i] = sp
 	}
 	for x, t := range ts {
@@ -308,7 +313,7 @@ func (qf *quoteFinder) before(i, k int) (*speaker, bool) {
 	ts := qf.toks[i]
 	switch qf.lang {
 	case news.Arabic:
-		for v := k - 1; v >= 0; v-- {
+		for v := k - 1; v >= 0 && v >= k-maxCueDistance; v-- {
 			if ts[v].kind != tkWord {
 				continue
 			}
@@ -384,7 +389,7 @@ func (qf *quoteFinder) before(i, k int) (*speaker, bool) {
 				}
 			}
 		}
-		for v := k - 1; v >= 0; v-- {
+		for v := k - 1; v >= 0 && v >= k-maxCueDistance; v-- {
 			t := ts[v]
 			if t.kind == tkQuote {
 				// An earlier quote's cue belongs to it; look no further back
@@ -479,23 +484,19 @@ func (qf *quoteFinder) cueOfEarlierQuote(ts []tok, v int) bool {
 // spoke in one of the two sentences before it.
 func (qf *quoteFinder) standalone(i, k int) *speaker {
 	ts := qf.toks[i]
-	other := 0
 	for j, t := range ts {
 		if j != k && t.kind == tkWord {
-			other++
+			return nil
 		}
 	}
-	if other > 0 {
-		return nil
-	}
-	for j := i - 1; j >= 0 && j >= i-2; j-- {
+	for n, j := range qf.window(i)[1:] {
 		if s := qf.subj[j]; s != nil {
 			return s
 		}
-		if j == i-1 && qf.hasCue(j) {
+		if n == 0 && qf.hasCue(j) {
 			return nil
 		}
-		if j == i-1 && qf.mentionsSomeone(j) {
+		if n == 0 && qf.mentionsSomeone(j) {
 			// A quote after a sentence that names one person only
 			// ("..., la députée Ska Keller, pour qui ...").
 			if qf.lang != news.Arabic {
@@ -675,7 +676,7 @@ func (qf *quoteFinder) arInitialPerson(i int) (*speaker, bool) {
 // the most recent person who spoke or acted in this or the previous two
 // sentences, whose gender does not contradict it.
 func (qf *quoteFinder) pronoun(i, g, pos int) *speaker {
-	for j := i; j >= 0 && j >= i-2; j-- {
+	for _, j := range qf.window(i) {
 		s := qf.subj[j]
 		if j == i {
 			// Only a subject named before the pronoun counts.
@@ -717,13 +718,69 @@ func (qf *quoteFinder) pronoun(i, g, pos int) *speaker {
 	return nil
 }
 
+// pronounSubject resolves a sentence whose subject is "il", "elle", "he" or
+// "she" (first word, or first word after an opening adverbial) to the person
+// it refers to, so a chain of such sentences keeps its referent.
+func (qf *quoteFinder) pronounSubject(i int) *speaker {
+	if qf.lang == news.Arabic {
+		return nil
+	}
+	ts := qf.toks[i]
+	for x := 0; x < len(ts) && x < 8; x++ {
+		t := ts[x]
+		if t.kind == tkQuote {
+			return nil
+		}
+		if t.kind != tkWord {
+			continue
+		}
+		if g, ok := pronouns[t.f]; ok && g != genderPlural && (x == 0 || ts[x-1].text == ",") {
+			return qf.pronoun(i, g, t.start)
+		}
+		if x == 0 || ts[x-1].text == "," {
+			if isCapitalized(t.text) && x > 0 {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// window returns sentence i and the two prose sentences before it, most
+// recent first. Subheadings (short lines without a full stop) are not
+// sentences of the text and do not count.
+func (qf *quoteFinder) window(i int) []int {
+	out := []int{i}
+	for j := i - 1; j >= 0 && len(out) < 3; j-- {
+		if qf.isHeading(j) {
+			continue
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// isHeading reports whether sentence j is a line of its own without a
+// sentence end: a subheading, a caption, a byline.
+func (qf *quoteFinder) isHeading(j int) bool {
+	s := qf.sents[j]
+	if j > 0 && qf.sents[j-1].para == s.para {
+		return false
+	}
+	if j+1 < len(qf.sents) && qf.sents[j+1].para == s.para {
+		return false
+	}
+	last := lastNonSpaceRune(qf.text[s.start:s.end])
+	return !strings.ContainsRune(".!?؟…:", last) && wordCount(qf.text[s.start:s.end]) < 12
+}
+
 // onlyPersonMentioned returns the one person named in this sentence (before
 // pos) and the two before it, when exactly one is named there.
 func (qf *quoteFinder) onlyPersonMentioned(i, g, pos int) *speaker {
 	var found *person
-	for j := i; j >= 0 && j >= i-5; j-- {
-		for _, t := range qf.toks[j] {
-			if t.start >= pos || t.kind != tkWord || !isCapitalized(t.text) || notNames[t.f] {
+	for _, j := range qf.window(i) {
+		for _, t := range qf.tokensBefore(j, pos) {
+			if t.kind != tkWord || !isCapitalized(t.text) || notNames[t.f] {
 				continue
 			}
 			p := qf.personBySurname(t.f, t.start)
@@ -743,15 +800,25 @@ func (qf *quoteFinder) onlyPersonMentioned(i, g, pos int) *speaker {
 }
 
 func (qf *quoteFinder) mentionedBefore(s *speaker, i, pos int) bool {
-	for _, t := range qf.toks[i] {
-		if t.start >= pos {
-			return false
-		}
-		if t.kind == tkWord && strings.Contains(fold(s.name), t.f) && len(t.f) > 2 {
+	name := fold(s.name)
+	for _, t := range qf.tokensBefore(i, pos) {
+		if t.kind == tkWord && len(t.f) > 2 && strings.Contains(name, t.f) {
 			return true
 		}
 	}
 	return false
+}
+
+// mentionReach is how many tokens before a position are searched for a
+// mention, which bounds the work on pathological run-on sentences.
+const mentionReach = 120
+
+// tokensBefore returns the tokens of sentence i that start before pos, at
+// most mentionReach of them.
+func (qf *quoteFinder) tokensBefore(i, pos int) []tok {
+	ts := qf.toks[i]
+	e := sort.Search(len(ts), func(x int) bool { return ts[x].start >= pos })
+	return ts[max(0, e-mentionReach):e]
 }
 
 func (qf *quoteFinder) setGender(s *speaker, g int) {
@@ -807,10 +874,9 @@ func (qf *quoteFinder) incise(sp span) (int, int, int, int, *speaker, bool) {
 }
 
 func (qf *quoteFinder) sentenceAt(pos int) int {
-	for i, s := range qf.sents {
-		if pos >= s.start && pos < s.end {
-			return i
-		}
+	i := sort.Search(len(qf.sents), func(i int) bool { return qf.sents[i].end > pos })
+	if i < len(qf.sents) {
+		return i
 	}
 	return 0
 }
@@ -872,7 +938,7 @@ func (qf *quoteFinder) looksLikeSpeaker(ts []tok) bool {
 
 var determiners = words("the a an le la les l' un une des du son sa ses leur leurs cette cet ce ces notre")
 
-// unicodeLetterCount counts letters (used to reject numeric roles like "24").
+// hasLetter reports whether s holds a letter (numeric appositions like "24" are no role).
 func hasLetter(s string) bool {
 	for _, r := range s {
 		if unicode.IsLetter(r) {

@@ -22,9 +22,6 @@ const (
 	famASCII
 )
 
-// isBreak reports whether the bytes at i start a paragraph break (a newline).
-func isBreak(text string, i int) bool { return text[i] == '\n' }
-
 // runeBefore returns the rune ending at byte i (0 at the start of the text).
 func runeBefore(text string, i int) rune {
 	if i <= 0 {

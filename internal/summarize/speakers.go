@@ -2,7 +2,6 @@ package summarize
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/migrawatch/migrawatch/internal/news"
@@ -25,6 +24,10 @@ var nameParticles = words("de du des van von der den al el bin ben da di y la le
 // Conjunctions and adverbs stripped from the start of a subject.
 var leadingJunk = words("but and so yet also meanwhile however then mais et puis ainsi alors donc or enfin")
 
+// Words that open a clause, not a role: "Ebrahim Raisi, has said ...".
+var notRoleStart = words("has have had is was are were will would could can may might should did does do " +
+	"as like who which that when while est sont ont avait avaient sera etait qui que comme lors")
+
 // Days and time words that may stand between a verb and its subject.
 var timeWords = words("lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui mardi " +
 	"monday tuesday wednesday thursday friday saturday sunday yesterday today")
@@ -44,7 +47,7 @@ var npStops = words("in on at after before during of about as when while to from
 // registerLatinNames records the people an English or French article names:
 // runs of capitalized words, with the role given next to them.
 func (qf *quoteFinder) registerLatinNames() {
-	for i, ts := range qf.toks {
+	for _, ts := range qf.toks {
 		for j := 0; j < len(ts); {
 			if ts[j].kind != tkWord || !(isCapitalized(ts[j].text) || honorifics[ts[j].f]) {
 				j++
@@ -72,7 +75,6 @@ func (qf *quoteFinder) registerLatinNames() {
 				role := qf.roleNear(ts, j, e)
 				qf.addPerson(sp.name, role, sp.gender, ts[j].start)
 			}
-			_ = i
 			j = e
 		}
 	}
@@ -481,7 +483,7 @@ func stripJunk(sg []tok) []tok {
 // isRoleLike reports whether a segment reads as a role or description
 // (starts with a determiner or a lower-case word, or holds a role word).
 func isRoleLike(sg []tok) bool {
-	if len(sg) == 0 || pronouns[sg[0].f] != 0 {
+	if len(sg) == 0 || pronouns[sg[0].f] != 0 || notRoleStart[sg[0].f] {
 		return false
 	}
 	if determiners[sg[0].f] || !isCapitalized(sg[0].text) {
@@ -1133,5 +1135,3 @@ func (qf *quoteFinder) arBody(fw []string) *speaker {
 	}
 	return nil
 }
-
-var _ = unicode.IsLetter

@@ -12,24 +12,48 @@ import (
 	"unicode/utf8"
 
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/textproc"
 )
 
 // MaxGistSentences is the most sentences a gist holds.
 const MaxGistSentences = 3
 
 // Summarize gives the gist and the attributed direct quotes of an article.
-// lang is "ar", "fr" or "en"; anything else is read as English.
+// lang is "ar", "fr" or "en"; for anything else the language is detected
+// from the text (English when it cannot tell).
 func Summarize(title, text, lang string) news.Summary {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	switch lang {
 	case news.Arabic, news.French, news.English:
 	default:
-		lang = news.English
+		lang = textproc.DetectLanguage(title+"\n"+text, news.English)
 	}
+	text = bounded(text)
+	spans := findSpans(text)
+	sents := splitSentences(text, spans)
 	return news.Summary{
-		Gist:   gist(title, text),
-		Quotes: extractQuotes(text, lang),
+		Gist:   gist(title, text, spans, sents),
+		Quotes: extractQuotes(text, lang, spans, sents),
 	}
+}
+
+// maxTextBytes bounds the work on one article: news articles are far
+// shorter; a longer text (a whole page of listings, a book) is read up to
+// a paragraph break before this size.
+const maxTextBytes = 40000
+
+func bounded(text string) string {
+	if len(text) <= maxTextBytes {
+		return text
+	}
+	cut := strings.LastIndexByte(text[:maxTextBytes], '\n')
+	if cut < maxTextBytes/2 {
+		cut = maxTextBytes
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+	}
+	return text[:cut]
 }
 
 // Phrases that mark page furniture rather than article text (folded).
@@ -42,9 +66,7 @@ var boilerplate = []string{
 
 // gist picks up to three sentences by a lead-biased centrality score
 // (LexRank-style degree centrality over folded words), in article order.
-func gist(title, text string) []string {
-	spans := findSpans(text)
-	sents := splitSentences(text, spans)
+func gist(title, text string, spans []span, sents []sentence) []string {
 	type cand struct {
 		idx   int
 		text  string
@@ -59,10 +81,11 @@ func gist(title, text string) []string {
 		for si < len(spans) && spans[si].close <= s.start {
 			si++
 		}
-		if !gistable(text, s, spans[si:]) {
+		f, ok := gistable(text, s, spans[si:])
+		if !ok {
 			continue
 		}
-		cands = append(cands, cand{idx: len(cands), text: t, terms: termVector(t, vocab)})
+		cands = append(cands, cand{idx: len(cands), text: t, terms: termVector(f, vocab)})
 		if len(cands) >= 25 {
 			break
 		}
@@ -70,7 +93,7 @@ func gist(title, text string) []string {
 	if len(cands) == 0 {
 		return nil
 	}
-	titleVec := termVector(title, vocab)
+	titleVec := termVector(fold(title), vocab)
 	n := len(cands)
 	cent := make([]float64, n)
 	for a := range n {
@@ -95,6 +118,10 @@ func gist(title, text string) []string {
 		cands[a].score = lead*0.7 + c*0.2 + cosine(cands[a].terms, titleVec)*0.3
 		if strings.HasSuffix(strings.TrimSpace(cands[a].text), "?") {
 			cands[a].score *= 0.8
+		}
+		if wordCount(cands[a].text) < 10 {
+			// Short punchy openers ("Ni bulldozer ni démonstration de force.") say little.
+			cands[a].score *= 0.75
 		}
 	}
 	order := make([]int, n)
@@ -127,27 +154,28 @@ func gist(title, text string) []string {
 }
 
 // gistable reports whether a sentence may stand in a gist: real prose, not a
-// heading, a dateline, page furniture, a byline or a bare quote.
-func gistable(text string, s sentence, spans []span) bool {
+// heading, a dateline, page furniture, a byline or a bare quote. It returns
+// the sentence folded.
+func gistable(text string, s sentence, spans []span) (string, bool) {
 	t := text[s.start:s.end]
 	wc := wordCount(t)
 	if wc < 6 {
-		return false
+		return "", false
 	}
 	f := fold(t)
 	for _, b := range boilerplate {
 		if strings.Contains(f, b) {
-			return false
+			return "", false
 		}
 	}
 	if strings.HasPrefix(strings.TrimSpace(t), "•") || strings.HasPrefix(strings.TrimSpace(t), "-") {
-		return false
+		return "", false
 	}
 	last := lastNonSpaceRune(t)
 	terminal := strings.ContainsRune(".!?؟…»\"”", last) || last == '″'
 	if !terminal && wc < 20 {
 		// Headings, captions, bylines and datelines carry no full stop.
-		return false
+		return "", false
 	}
 	letters := 0
 	for _, r := range t {
@@ -156,7 +184,7 @@ func gistable(text string, s sentence, spans []span) bool {
 		}
 	}
 	if letters*2 < len([]rune(t)) {
-		return false
+		return "", false
 	}
 	// A sentence that is only a quote reads badly without its speaker.
 	quoted := 0
@@ -168,7 +196,7 @@ func gistable(text string, s sentence, spans []span) bool {
 			quoted += sp.close - sp.open
 		}
 	}
-	return quoted*10 < (s.end-s.start)*6
+	return f, quoted*10 < (s.end-s.start)*4
 }
 
 // Short function words left out of the similarity vectors.
@@ -184,9 +212,10 @@ type vec struct {
 	norm float64
 }
 
-func termVector(s string, vocab map[string]int) vec {
+// termVector builds the vector of an already folded text.
+func termVector(folded string, vocab map[string]int) vec {
 	counts := map[int]float64{}
-	for _, w := range foldWords(s) {
+	for _, w := range splitFolded(folded) {
 		w = strings.TrimPrefix(w, "و")
 		w = strings.TrimPrefix(w, "ال")
 		if utf8.RuneCountInString(w) < 3 || stopwords[w] {

@@ -25,6 +25,23 @@ type tok struct {
 // tokenize turns one sentence into a skeleton: words, punctuation, and each
 // quoted span as a single token.
 func tokenize(text string, s sentence, spans []span) []tok {
+	return tokenizeCached(text, s, spans, nil)
+}
+
+// tokenizeCached is tokenize with a cache of folded words (words repeat a lot
+// within an article).
+func tokenizeCached(text string, s sentence, spans []span, cache map[string]string) []tok {
+	foldW := func(w string) string {
+		if cache == nil {
+			return fold(w)
+		}
+		f, ok := cache[w]
+		if !ok {
+			f = fold(w)
+			cache[w] = f
+		}
+		return f
+	}
 	var out []tok
 	si := 0
 	for si < len(spans) && spans[si].open < s.start {
@@ -64,7 +81,7 @@ func tokenize(text string, s sentence, spans []span) []tok {
 				break
 			}
 			w := text[i:j]
-			out = append(out, tok{text: w, f: fold(w), kind: tkWord, start: i, end: j})
+			out = append(out, tok{text: w, f: foldW(w), kind: tkWord, start: i, end: j})
 			i = j
 		default:
 			w := text[i : i+size]
