@@ -24,6 +24,13 @@ type Reader struct {
 	Fetch  FetchFunc
 	Robots *RobotsCache
 	Pacer  *Pacer
+	// Canonical cleans article URLs into item keys (see Options.Canonical).
+	Canonical func(string) string
+}
+
+// Items lists the articles of a listing page as items (see the function Items).
+func (r *Reader) Items(src news.Source, body []byte, pageURL string, now time.Time) ([]news.Item, error) {
+	return Items(src, body, pageURL, r.Canonical, now)
 }
 
 // Allowed reports whether robots.txt lets MigraWatch fetch rawURL; with no

@@ -92,6 +92,9 @@ type Options struct {
 	// HintBounds clamps polling hints from the feed (<ttl>,
 	// sy:updatePeriod); nil uses [MinInterval, MaxInterval].
 	HintBounds func(time.Duration) time.Duration
+	// Pages reads sources of kind page (news listing pages without a feed);
+	// nil makes such sources fail with a clear error.
+	Pages PageSource
 	// Now and Rand are the clock and the jitter source (tests inject them).
 	Now    func() time.Time
 	Rand   func() float64
@@ -423,6 +426,14 @@ func (s *Scheduler) poll(ctx context.Context, st news.FeedState) Result {
 	pctx, cancel := context.WithTimeout(ctx, s.opts.PollTimeout)
 	defer cancel()
 
+	if src.Kind == news.KindPage {
+		if s.opts.Pages == nil {
+			return s.fail(ctx, log, st, res, start, errNoPageReader)
+		}
+		if err := s.opts.Pages.Allowed(pctx, src.URL); err != nil {
+			return s.fail(ctx, log, st, res, start, err)
+		}
+	}
 	req := feed.Request{URL: src.URL}
 	if !s.opts.DisableConditionalGET {
 		req.ETag, req.LastModified = st.ETag, st.LastModified
@@ -447,7 +458,12 @@ func (s *Scheduler) poll(ctx context.Context, st news.FeedState) Result {
 	}
 	base := src
 	base.URL = resp.URL // relative links resolve against where the feed really is
-	parsed, err := feed.ParseAt(resp.Body, resp.ContentType, base, start)
+	var parsed *feed.Parsed
+	if src.Kind == news.KindPage {
+		parsed, err = s.listing(base, resp.Body, start)
+	} else {
+		parsed, err = feed.ParseAt(resp.Body, resp.ContentType, base, start)
+	}
 	if err != nil {
 		return s.fail(ctx, log, st, res, start, err)
 	}
@@ -598,4 +614,24 @@ func (s *Scheduler) record(ctx context.Context, id string, rec news.PollRecord) 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	return s.store.RecordPoll(rctx, id, rec)
+}
+
+// PageSource reads news listing pages: whether robots.txt lets us fetch a
+// URL, and which article links a listing holds (as items keyed by canonical
+// URL, titled by their anchor text until the article page is read).
+type PageSource interface {
+	Allowed(ctx context.Context, url string) error
+	Items(src news.Source, body []byte, pageURL string, now time.Time) ([]news.Item, error)
+}
+
+var errNoPageReader = errors.New("this source is a web page, and page reading is not set up")
+
+// listing turns a listing page into the same shape as a parsed feed, so the
+// seen filter, first-poll rule and interval logic apply unchanged.
+func (s *Scheduler) listing(src news.Source, body []byte, now time.Time) (*feed.Parsed, error) {
+	items, err := s.opts.Pages.Items(src, body, src.URL, now)
+	if err != nil {
+		return nil, err
+	}
+	return &feed.Parsed{Type: "html listing", Title: src.Name, Items: items}, nil
 }
