@@ -92,6 +92,9 @@ type Options struct {
 	// HintBounds clamps polling hints from the feed (<ttl>,
 	// sy:updatePeriod); nil uses [MinInterval, MaxInterval].
 	HintBounds func(time.Duration) time.Duration
+	// OnPoll, when set, is told every poll's result and how long it took
+	// (metrics and readiness).
+	OnPoll func(r Result, took time.Duration)
 	// Pages reads sources of kind page (news listing pages without a feed);
 	// nil makes such sources fail with a clear error.
 	Pages PageSource
@@ -419,6 +422,15 @@ func hostOf(raw string) string {
 // poll fetches, parses, filters and hands over one feed's items, then
 // records the outcome and the next poll time. The caller holds the lease.
 func (s *Scheduler) poll(ctx context.Context, st news.FeedState) Result {
+	start := time.Now()
+	r := s.pollOnce(ctx, st)
+	if s.opts.OnPoll != nil {
+		s.opts.OnPoll(r, time.Since(start))
+	}
+	return r
+}
+
+func (s *Scheduler) pollOnce(ctx context.Context, st news.FeedState) Result {
 	id, src := st.Source.ID, st.Source
 	log := s.opts.Logger.With("feed_id", id, "feed_url", src.URL)
 	start := s.opts.Now()

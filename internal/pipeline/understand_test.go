@@ -3,6 +3,12 @@ package pipeline_test
 import (
 	"context"
 	"errors"
+	"github.com/migrawatch/migrawatch/internal/feed"
+	"github.com/migrawatch/migrawatch/internal/store"
+	"github.com/migrawatch/migrawatch/internal/store/storetest"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -107,5 +113,34 @@ func TestUnderstander_RouteFailureIsReturnedSoItemsStayUnseen(t *testing.T) {
 	}
 	if calls != 1 {
 		t.Fatalf("routing went on after a failure: %d calls", calls)
+	}
+}
+
+func TestScheduler_OnPollSeesEveryResult(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid>a</guid><title>Migrants</title></item></channel></rss>`)
+	}))
+	defer srv.Close()
+	rdb, prefix := storetest.Redis(t)
+	st := store.New(rdb, prefix)
+	var results []pipeline.Result
+	sched := pipeline.New(st, feed.NewFetcher(feed.Options{AllowPrivateAddresses: true}),
+		pipeline.HandlerFunc(func(context.Context, news.Source, []news.Item) error { return nil }),
+		pipeline.Options{OnPoll: func(r pipeline.Result, took time.Duration) {
+			if took <= 0 {
+				t.Errorf("poll took %v", took)
+			}
+			results = append(results, r)
+		}})
+	ctx := context.Background()
+	for _, src := range []news.Source{{ID: "ok", URL: srv.URL}, {ID: "bad", URL: "http://127.0.0.1:1/feed"}} {
+		if err := st.RegisterFeed(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+		sched.PollFeed(ctx, src.ID)
+	}
+	if len(results) != 2 || results[0].Outcome != pipeline.OutcomeOK || results[1].Outcome != pipeline.OutcomeError {
+		t.Fatalf("results = %+v", results)
 	}
 }
