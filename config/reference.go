@@ -39,7 +39,7 @@ var settings = []Setting{
 	{Key: "fetch.connect_timeout", Description: "TCP and TLS connection set-up limit."},
 	{Key: "fetch.header_timeout", Description: "Wait for response headers once the request is sent."},
 	{Key: "fetch.max_body_bytes", Description: "Largest feed or page body read (bytes, after decompression)."},
-	{Key: "fetch.user_agent", Description: "User-Agent header; empty means MigraWatch/<version> with the project URL."},
+	{Key: "fetch.user_agent", Description: "User-Agent header; empty means MigraWatch/VERSION with the project URL."},
 	{Key: "fetch.allow_private_addresses", Env: "MIGRAWATCH_ALLOW_PRIVATE_ADDRESSES", Description: "Turn off the guard against loopback, private and link-local addresses (tests and private deployments only)."},
 	{Key: "fetch.max_redirects", Description: "Redirects followed per fetch."},
 	{Key: "poll.default_interval", Description: "Polling interval of a feed before its publishing rhythm is known."},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/migrawatch/migrawatch/config"
+	"github.com/migrawatch/migrawatch/internal/extract"
 	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/relevance"
@@ -23,12 +24,17 @@ func cmdPreview(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("preview", " [url|file|source-id ...]", `Read feeds once and print each item as MigraWatch understands it: source, date, title,
 link, language, whether it is about migration (with the matched terms), the gist and the
 quotes with their speakers. Uses neither Telegram nor Redis. Without arguments it reads
-every source of the catalog. Files are read from disk; URLs are fetched with the same
-rules as the bot (timeouts, size cap, private-address guard).`)
+every source of the catalog.
+
+URLs are fetched with the same rules as the bot (timeouts, size cap, private-address
+guard), and when a feed gives only a snippet the article page is fetched for the full
+text. Files are read from disk and keep their feed text. An HTML page without a feed is
+read as a listing page of article links.`)
 	configPath := configFlag(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per item, one per line")
 	limit := fs.Int("limit", 0, "print at most `n` items per source, newest first (0: all)")
 	onlyRelevant := fs.Bool("relevant", false, "print only the items about migration")
+	offline := fs.Bool("offline", false, "never fetch article pages; use the feed text only")
 	rest, err := parseFlags(fs, args, e)
 	if err != nil {
 		return err
@@ -53,49 +59,75 @@ rules as the bot (timeouts, size cap, private-address guard).`)
 		return fmt.Errorf("relevance lexicon: %w", err)
 	}
 	fetcher := feed.NewFetcher(fetcherOptions(cfg))
+	u := &understander{
+		scorer:  scorer,
+		offline: extract.New(nil, extract.WithMinText(cfg.Extract.MinFeedTextChars)),
+		online:  extract.New(pageFetcher(fetcher), extract.WithMinText(cfg.Extract.MinFeedTextChars)),
+	}
 
-	results := make([]*readResult, len(sources))
-	errs := make([]error, len(sources))
+	type outcome struct {
+		src      news.Source
+		articles []news.Article
+		notes    []string
+		err      error
+	}
+	outcomes := make([]outcome, len(sources))
 	sem := make(chan struct{}, cfg.Poll.Concurrency)
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			out := &outcomes[i]
+			out.src = src
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
-				errs[i] = ctx.Err()
+				out.err = ctx.Err()
 				return
 			}
 			defer func() { <-sem }()
-			results[i], errs[i] = readSource(ctx, fetcher, src)
+			res, err := readSource(ctx, fetcher, src)
+			if err != nil {
+				out.err = err
+				return
+			}
+			items := res.items
+			if res.parsed != nil {
+				items = res.parsed.Newest(len(items))
+			}
+			if *limit > 0 && len(items) > *limit {
+				items = items[:*limit]
+			}
+			_, local := config.LocalPath(src.URL)
+			name := sourceName(res)
+			for _, it := range items {
+				a, note := u.understand(ctx, src, name, it, *offline || local)
+				if note != "" {
+					out.notes = append(out.notes, note)
+				}
+				out.articles = append(out.articles, a)
+			}
 		}()
 	}
 	wg.Wait()
 
 	failed := 0
-	for i, res := range results {
-		if errs[i] != nil {
+	for _, out := range outcomes {
+		if out.err != nil {
 			failed++
-			fmt.Fprintf(e.stderr, "%s (%s): %s\n", sources[i].ID, sources[i].URL, explain(errs[i]))
+			fmt.Fprintf(e.stderr, "%s (%s): %s\n", out.src.ID, out.src.URL, explain(out.err))
 			continue
 		}
-		items := res.items
-		if res.parsed != nil {
-			items = res.parsed.Newest(len(items))
+		for _, note := range out.notes {
+			fmt.Fprintf(e.stderr, "%s: %s\n", out.src.ID, note)
 		}
-		if *limit > 0 && len(items) > *limit {
-			items = items[:*limit]
-		}
-		name := sourceName(res)
-		for _, it := range items {
-			a := understand(scorer, res.src, name, it)
-			if *onlyRelevant && !a.Relevance.Relevant && !res.src.MigrationSpecific {
+		for _, a := range out.articles {
+			if *onlyRelevant && !a.Relevance.Relevant && !out.src.MigrationSpecific {
 				continue
 			}
 			if *asJSON {
-				if err := writeJSON(e.stdout, res.src, a); err != nil {
+				if err := writeJSON(e.stdout, out.src, a); err != nil {
 					return err
 				}
 				continue
@@ -107,6 +139,18 @@ rules as the bot (timeouts, size cap, private-address guard).`)
 		return fmt.Errorf("%d of %d sources could not be read", failed, len(sources))
 	}
 	return nil
+}
+
+// pageFetcher lets the extractor fetch article pages through the feed fetcher,
+// with its address guard and limits.
+func pageFetcher(f *feed.Fetcher) extract.PageFetcher {
+	return extract.FetchPageFunc(func(ctx context.Context, url string) ([]byte, string, error) {
+		resp, err := f.FetchPage(ctx, url)
+		if err != nil {
+			return nil, "", err
+		}
+		return resp.Body, resp.URL, nil
+	})
 }
 
 // sourceName is the name shown for a source: the catalog's, else the feed's
@@ -127,22 +171,36 @@ func sourceName(res *readResult) string {
 	return res.src.URL
 }
 
-// understand turns a feed item into an article: its text, language, topic
-// relevance and summary.
-func understand(scorer *relevance.Scorer, src news.Source, name string, it news.Item) news.Article {
-	a := news.Article{Item: it, SourceName: name, TextSource: news.TextFromFeed}
-	a.Text = it.Content
-	if len(strings.TrimSpace(it.Description)) > len(strings.TrimSpace(it.Content)) {
-		a.Text = it.Description
+// understander turns feed items into understood articles.
+type understander struct {
+	scorer *relevance.Scorer
+	// offline never fetches pages; online fetches the article page when the
+	// feed text is a snippet.
+	offline, online *extract.Extractor
+}
+
+// understand gives an item its text, language, topic relevance and summary.
+// The note says why the article page could not be used, if it could not.
+func (u *understander) understand(ctx context.Context, src news.Source, name string, it news.Item, offline bool) (news.Article, string) {
+	a := news.Article{Item: it, SourceName: name}
+	if a.Language == "" {
+		a.Language = src.Language
 	}
-	hint := src.Language
-	if hint == "" {
-		hint = it.Language
+	x := u.online
+	if offline {
+		x = u.offline
 	}
-	a.Lang = textproc.DetectLanguage(a.Title+"\n"+a.Text, hint)
-	a.Relevance = scorer.Score(a)
+	var note string
+	if err := x.Enrich(ctx, &a); err != nil {
+		note = "article page not used, feed text kept: " + explain(err)
+	}
+	if src.Language != "" && a.Lang != src.Language {
+		// The catalog's language is a better hint than a feed's declaration.
+		a.Lang = textproc.DetectLanguage(a.Title+"\n"+a.Text, src.Language)
+	}
+	a.Relevance = u.scorer.Score(a)
 	a.Summary = summarize.Summarize(a.Title, a.Text, a.Lang)
-	return a
+	return a, note
 }
 
 // previewLine is one item of preview -json.

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -261,5 +262,100 @@ func TestCheckFeed_NeedsExactlyOneTarget(t *testing.T) {
 	var ue *usageError
 	if !errors.As(got.err, &ue) || !strings.Contains(got.err.Error(), "one feed URL or file") {
 		t.Fatalf("got %v", got.err)
+	}
+}
+
+// The 2M.ma listing page in testdata is shaped like the real site: navigation,
+// sidebars and a list of article cards, and no feed.
+const listing2M = "testdata/2m-ar-listing.html"
+
+const iomAgadirTitle = "رئيسة بعثة المنظمة الدولية للهجرة بالمغرب لـ 2M.ma: إدماج المهاجرين أمر معقد واتفاقية أكادير مهمة"
+
+func TestPreview_ListingPageWithoutFeedGivesItsArticles(t *testing.T) {
+	lines, got := previewJSON(t, nil, listing2M)
+	if got.err != nil {
+		t.Fatalf("preview: %v\n%s", got.err, got.stderr)
+	}
+	if len(lines) == 0 || lines[0]["title"] != iomAgadirTitle {
+		t.Fatalf("got %v", lines)
+	}
+	if link := lines[0]["link"].(string); !strings.HasPrefix(link, "https://2m.ma/ar/news/national/") {
+		t.Errorf("article link %q not resolved against the page's address", link)
+	}
+	if lines[0]["relevant"] != true {
+		t.Errorf("the IOM article is not judged about migration: %v", lines[0])
+	}
+}
+
+func TestCheckFeed_ListingPageOverHTTP(t *testing.T) {
+	body, err := os.ReadFile(listing2M)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	got := runCmd(t, map[string]string{"MIGRAWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}, "check-feed", srv.URL+"/ar/news/national")
+	if got.err != nil {
+		t.Fatalf("check-feed: %v\n%s", got.err, got.stdout)
+	}
+	for _, want := range []string{"Kind:           page without a feed", "Article links:  ", iomAgadirTitle, "Result:         OK as a listing page"} {
+		if !strings.Contains(got.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, got.stdout)
+		}
+	}
+}
+
+// TestPreview_SnippetFeedGetsTheArticlePageGistAndQuotes runs the whole
+// understanding pass on the 2M.ma article about IOM and Agadir: the feed gives
+// a one-sentence snippet, so the page is fetched, and the two quotes come out
+// with their speakers.
+func TestPreview_SnippetFeedGetsTheArticlePageGistAndQuotes(t *testing.T) {
+	page, err := os.ReadFile("testdata/2m-iom-agadir-article.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/article", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(page)
+	})
+	mux.HandleFunc("/feed", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		_, _ = fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>2M.ma</title><link>http://%[1]s/</link><description>news</description>
+<item><title>%[2]s</title><link>http://%[1]s/article</link><guid>2m-iom-agadir</guid>
+<description>قالت رئيسة بعثة المنظمة الدولية للهجرة بالمغرب إن إدماج المهاجرين أمر معقد.</description>
+<pubDate>Fri, 16 Feb 2024 10:00:00 +0000</pubDate></item></channel></rss>`, r.Host, iomAgadirTitle)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	allow := map[string]string{"MIGRAWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
+
+	lines, got := previewJSON(t, allow, srv.URL+"/feed")
+	if got.err != nil || len(lines) != 1 {
+		t.Fatalf("preview: %v, %d lines\n%s", got.err, len(lines), got.stderr)
+	}
+	l := lines[0]
+	if l["text_source"] != "page" || l["relevant"] != true || l["language"] != "ar" {
+		t.Errorf("text_source %v relevant %v language %v", l["text_source"], l["relevant"], l["language"])
+	}
+	if gist, _ := l["gist"].([]any); len(gist) == 0 {
+		t.Error("no gist")
+	}
+	var speakers []string
+	for _, q := range l["quotes"].([]any) {
+		speakers = append(speakers, q.(map[string]any)["speaker"].(string))
+	}
+	if !slices.Equal(speakers, []string{"لورا بالاتيني", "فاطمة أمزيل"}) {
+		t.Errorf("quote speakers %v", speakers)
+	}
+
+	// -offline keeps the feed's snippet.
+	lines, got = previewJSON(t, allow, "-offline", srv.URL+"/feed")
+	if got.err != nil || len(lines) != 1 || lines[0]["text_source"] != "feed" {
+		t.Errorf("-offline: %v %v", got.err, lines)
 	}
 }

@@ -1,22 +1,27 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"runtime"
-	"runtime/debug"
+	"net"
+	"net/http"
 	"strings"
+	"time"
 
 	// Chats pick IANA time zones; embedding the database keeps /tz working on
 	// minimal images and machines without /usr/share/zoneinfo.
 	_ "time/tzdata"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/migrawatch/migrawatch/config"
+	"github.com/migrawatch/migrawatch/internal/feed"
+	"github.com/migrawatch/migrawatch/internal/metrics"
+	"github.com/migrawatch/migrawatch/internal/store"
 )
 
 // version and commit are set at build time:
@@ -100,145 +105,159 @@ func commandNames() string {
 	return strings.Join(names, ", ")
 }
 
-// usage prints the program's help.
-func usage(w io.Writer) {
-	fmt.Fprint(w, `MigraWatch follows migration news in Arabic, French and English and delivers
-each article on Telegram as a headline, a short gist and key quotes with their speakers.
+// Bounds of start-up and shutdown.
+const (
+	// redisConnectWait is how long start-up waits for Redis to answer (it may
+	// start at the same time as the bot, as with Docker Compose).
+	redisConnectWait = 30 * time.Second
+	// shutdownGrace is how long the components get to stop once the context is
+	// cancelled; after it run returns anyway, naming the ones still running.
+	shutdownGrace = 20 * time.Second
+	// httpShutdownWait bounds the wait for in-flight HTTP requests.
+	httpShutdownWait = 5 * time.Second
+)
 
-Usage:
-  migrawatch [command] [flags] [arguments]
+func cmdRun(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("run", "", `Run the bot: poll the feeds, understand the articles, answer commands and deliver
+messages on Telegram. Needs TELEGRAM_BOT_TOKEN. Without REDIS_URL it keeps its state in an
+embedded in-process store that does not survive a restart.
 
-Commands:
-`)
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
-	}
-	fmt.Fprint(w, `
-Run "migrawatch <command> -h" for the flags of a command.
-Configuration comes from the environment (TELEGRAM_BOT_TOKEN, REDIS_URL, ...) and an
-optional YAML file (-config or MIGRAWATCH_CONFIG); README.md lists every key.
-`)
-}
-
-// usageError is a command line mistake; main exits with status 2 for it.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-// newFlagSet returns a FlagSet whose help names the command, shows its
-// arguments and describes it.
-func newFlagSet(name, arguments, description string) *flag.FlagSet {
-	fs := flag.NewFlagSet("migrawatch "+name, flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: migrawatch %s [flags]%s\n\n%s\n", name, arguments, description)
-		var hasFlags bool
-		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
-		if hasFlags {
-			fmt.Fprint(fs.Output(), "\nFlags:\n")
-			fs.PrintDefaults()
-		}
-	}
-	return fs
-}
-
-// parseFlags parses args with fs, allowing flags after the positional
-// arguments ("preview feed.xml -json"); "--" ends the flags. Help goes to
-// stdout and returns flag.ErrHelp; a mistake prints the usage to stderr.
-func parseFlags(fs *flag.FlagSet, args []string, e *env) ([]string, error) {
-	var out bytes.Buffer
-	fs.SetOutput(&out)
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				_, _ = e.stdout.Write(out.Bytes())
-				return nil, flag.ErrHelp
-			}
-			_, _ = e.stderr.Write(out.Bytes())
-			return nil, &usageError{err.Error()}
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
-}
-
-// configFlag adds the -config flag every command that reads the configuration has.
-func configFlag(fs *flag.FlagSet) *string {
-	return fs.String("config", "", "YAML configuration `file` (default $"+config.EnvConfigPath+")")
-}
-
-// loadConfig loads the configuration from the file named by the flag or
-// MIGRAWATCH_CONFIG and the environment, listing every problem.
-func loadConfig(e *env, path string) (*config.Config, error) {
-	if path == "" {
-		path = e.getenv(config.EnvConfigPath)
-	}
-	cfg, err := config.Load(e.getenv, path)
+Stops cleanly on SIGINT or SIGTERM.`)
+	configPath := configFlag(fs)
+	rest, err := parseFlags(fs, args, e)
 	if err != nil {
-		probs := config.Problems(err)
-		var b strings.Builder
-		fmt.Fprintf(&b, "the configuration has %d problem(s):", len(probs))
-		for _, p := range probs {
-			fmt.Fprintf(&b, "\n  %s", p)
-		}
-		return nil, errors.New(b.String())
-	}
-	return cfg, nil
-}
-
-// newLogger returns the process logger writing to w in the configured format.
-func newLogger(c config.Log, w io.Writer) *slog.Logger {
-	level, err := config.ParseLevel(c.Level)
-	if err != nil {
-		level = slog.LevelInfo
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-// buildCommit is the commit set at build time, else the one the Go toolchain
-// recorded from version control.
-func buildCommit() string {
-	if commit != "" {
-		return commit
-	}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		var rev, dirty string
-		for _, s := range info.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				if s.Value == "true" {
-					dirty = "-dirty"
-				}
-			}
-		}
-		if len(rev) > 12 {
-			rev = rev[:12]
-		}
-		if rev != "" {
-			return rev + dirty
-		}
-	}
-	return "unknown"
-}
-
-func cmdVersion(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet("version", "", "Print the version, the commit and the Go version MigraWatch was built with.")
-	if _, err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "migrawatch %s (commit %s, %s %s/%s)\n", version, buildCommit(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if len(rest) > 0 {
+		return &usageError{fmt.Sprintf("run takes no arguments, got %q", rest)}
+	}
+	cfg, err := loadConfig(e, *configPath)
+	if err != nil {
+		return err
+	}
+	if cfg.Telegram.Token == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram and start MigraWatch with TELEGRAM_BOT_TOKEN=<token> (preview and check-feed need no token)")
+	}
+	logger := newLogger(cfg.Log, e.stderr)
+	a, err := newApp(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return a.serve(ctx)
+}
+
+// app holds the long-lived parts of a running bot. newApp builds the shared
+// ones (configuration, logger, Redis, store, metrics, HTTP routes); serve
+// starts each component through one small start function that registers its
+// goroutines in a group, so that every goroutine has an owner that waits for it.
+type app struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	rdb     redis.UniversalClient
+	store   *store.Store
+	metrics *metrics.Metrics
+	health  *metrics.Health
+	// fetcher is shared by everything that reads feeds and pages, so the
+	// address guard, limits and connection reuse are the same everywhere.
+	fetcher *feed.Fetcher
+	// mux serves /healthz, /readyz and /metrics; components add their routes
+	// (the webhook) before startHTTP runs.
+	mux *http.ServeMux
+	// closers run in reverse order when the app is closed.
+	closers []func()
+}
+
+// newApp connects to Redis (or starts the embedded store) and prepares the
+// shared parts. The caller must call close.
+func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, log: logger, mux: http.NewServeMux()}
+	rdb, closeRedis, err := connectRedis(ctx, cfg.Redis, logger)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, closeRedis)
+	a.rdb = rdb
+	a.store = store.New(rdb, cfg.Redis.Prefix)
+	a.fetcher = feed.NewFetcher(fetcherOptions(cfg))
+	a.metrics = metrics.New()
+	a.health = &metrics.Health{Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}
+	a.health.Start()
+	h := metrics.Handler(a.metrics, a.health)
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		a.mux.Handle(path, h)
+	}
+	return a, nil
+}
+
+// close releases what newApp acquired, last acquired first.
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+// serve starts every component and returns when all have stopped: after ctx
+// is cancelled (nil error) or after one of them failed (its error; the others
+// are stopped first).
+func (a *app) serve(ctx context.Context) error {
+	g := newGroup(ctx, a.log, shutdownGrace)
+	// One entry per component, started in this order. A component that adds
+	// HTTP routes (the webhook) comes before "http", which serves a.mux.
+	starters := []struct {
+		name  string
+		start func(*group) error
+	}{
+		{"http", a.startHTTP},
+	}
+	for _, s := range starters {
+		if err := s.start(g); err != nil {
+			g.stop(fmt.Errorf("start %s: %w", s.name, err))
+			break
+		}
+	}
+	if g.ctx.Err() == nil {
+		a.log.Info("migrawatch running", "version", version, "sources", len(a.cfg.Catalog))
+	}
+	err := g.Wait()
+	if err != nil {
+		a.log.Error("migrawatch stopped", "err", err)
+		return err
+	}
+	a.log.Info("migrawatch stopped")
+	return nil
+}
+
+// startHTTP listens on http.addr (failing at once if the address is taken)
+// and serves a.mux until the group stops.
+func (a *app) startHTTP(g *group) error {
+	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (MIGRAWATCH_HTTP_ADDR): %w", a.cfg.HTTP.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	a.log.Info("http server listening", "addr", ln.Addr().String())
+	g.Go("http", func(ctx context.Context) error {
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve(ln) }()
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), httpShutdownWait)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			_ = srv.Close()
+		}
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
 	return nil
 }

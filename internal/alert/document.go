@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/textproc"
@@ -19,9 +18,12 @@ type Document struct {
 	sourceID    string
 	hosts       []string // the link's host and its parent domains
 	lang        string
-	// anchors are every index key present in the document: word keys,
-	// prefix buckets and field keys, each once.
+	// anchors are every index key present in the document, each once:
+	// word keys, title word keys (marked), source and language keys.
 	anchors []string
+	// states are the word states of title and text (see field.states),
+	// sorted and unique: prefix anchors are looked up by their beginnings.
+	states []string
 }
 
 // field is the words of the title or of the text.
@@ -55,16 +57,14 @@ func NewDocument(a news.Article) *Document {
 			d.anchors = append(d.anchors, k)
 		}
 	}
-	for _, f := range []*field{&d.title, &d.body} {
-		for k := range f.keys {
-			add(k)
-		}
-		for _, s := range f.states {
-			if b, ok := bucketOf(s); ok {
-				add(b)
-			}
-		}
+	for k := range d.title.keys {
+		add(k)
+		add(titleMark + k)
 	}
+	for k := range d.body.keys {
+		add(k)
+	}
+	d.states = mergeUnique(d.title.states, d.body.states)
 	if d.sourceID != "" {
 		add(sourceAnchor(d.sourceID))
 	}
@@ -114,6 +114,26 @@ func newField(words []string, cache map[string]*wordForms, fieldID int) field {
 	slices.Sort(f.states)
 	f.states = slices.Compact(f.states)
 	return f
+}
+
+// mergeUnique merges two sorted lists of unique strings.
+func mergeUnique(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }
 
 // hasPrefix reports whether a word of the field starts with prefix.
@@ -170,23 +190,27 @@ func hostsOf(link string) []string {
 
 // Index keys other than words start with a byte no word contains.
 const (
-	bucketMark = "\x01"
+	prefixMark = "\x01" // marks a prefix anchor in an alert's anchor list
 	sourceMark = "\x02"
 	langMark   = "\x03"
+	titleMark  = "\x04"
 )
 
-// bucketOf is the prefix bucket of a word state: its first MinPrefixLen letters.
-func bucketOf(s string) (string, bool) {
-	n, i := 0, 0
-	for i < len(s) && n < MinPrefixLen {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+// maxPrefixAnchor is the longest prefix a document lists: a longer prefix
+// in a query is anchored on its first maxPrefixAnchor letters.
+const maxPrefixAnchor = 10
+
+// prefixAnchor is the anchor of a prefix: its first maxPrefixAnchor letters,
+// marked, and whether that is the whole prefix.
+func prefixAnchor(p string) (string, bool) {
+	n := 0
+	for i := range p {
+		if n == maxPrefixAnchor {
+			return prefixMark + p[:i], false
+		}
 		n++
 	}
-	if n < MinPrefixLen {
-		return "", false
-	}
-	return bucketMark + s[:i], true
+	return prefixMark + p, true
 }
 
 func sourceAnchor(v string) string { return sourceMark + v }

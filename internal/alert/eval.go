@@ -52,11 +52,12 @@ func eval(n *node, d *Document, titleOnly bool) bool {
 
 // anchors returns index keys of which at least one occurs in every document
 // n matches, and a cost estimate (lower is more selective), or ok false when
-// n can match without any positive term (a negation).
-func anchors(n *node) (keys []string, cost float64, ok bool) {
+// n can match without any positive term (a negation). inTitle is true under
+// title:, where words anchor on their title keys.
+func anchors(n *node, inTitle bool) (keys []string, cost float64, ok bool) {
 	switch n.op {
 	case opWord:
-		return []string{n.keys[0]}, wordCost(n.keys[0]), true
+		return []string{wordAnchor(n.keys[0], inTitle)}, wordCost(n.keys[0]), true
 	case opPhrase:
 		best := 0
 		for i, k := range n.keys {
@@ -64,21 +65,21 @@ func anchors(n *node) (keys []string, cost float64, ok bool) {
 				best = i
 			}
 		}
-		return []string{n.keys[best]}, wordCost(n.keys[best]) / 2, true
+		return []string{wordAnchor(n.keys[best], inTitle)}, wordCost(n.keys[best]) / 2, true
 	case opPrefix:
-		b, _ := bucketOf(n.keys[0])
-		return []string{b}, 4, true
+		a, _ := prefixAnchor(n.keys[0])
+		return []string{a}, 3, true
 	case opSource:
 		return []string{sourceAnchor(n.keys[0])}, 8, true
 	case opLang:
 		return []string{langAnchor(n.keys[0])}, 50, true
 	case opTitle:
-		return anchors(n.kids[0])
+		return anchors(n.kids[0], true)
 	case opNot:
 		return nil, 0, false
 	case opAnd:
 		for _, k := range n.kids {
-			kk, c, kok := anchors(k)
+			kk, c, kok := anchors(k, inTitle)
 			if kok && (!ok || c < cost) {
 				keys, cost, ok = kk, c, true
 			}
@@ -86,7 +87,7 @@ func anchors(n *node) (keys []string, cost float64, ok bool) {
 		return keys, cost, ok
 	case opOr:
 		for _, k := range n.kids {
-			kk, c, kok := anchors(k)
+			kk, c, kok := anchors(k, inTitle)
 			if !kok {
 				return nil, 0, false
 			}
@@ -97,6 +98,13 @@ func anchors(n *node) (keys []string, cost float64, ok bool) {
 		return slices.Compact(keys), cost, true
 	}
 	return nil, 0, false
+}
+
+func wordAnchor(key string, inTitle bool) string {
+	if inTitle {
+		return titleMark + key
+	}
+	return key
 }
 
 // wordCost guesses how common a word is from its length: short words

@@ -47,7 +47,7 @@ func FuzzParse(f *testing.F) {
 		if again.String() != canon {
 			t.Fatalf("canonical form not stable: %q -> %q -> %q", s, canon, again.String())
 		}
-		if _, _, ok := anchors(q.root); !ok {
+		if _, _, ok := anchors(q.root, false); !ok {
 			t.Fatalf("Parse(%q) accepted a query without anchors", s)
 		}
 	})

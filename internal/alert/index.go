@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,10 +22,19 @@ type Index struct {
 	// Alerts are numbered densely by slot (free slots are listed in free)
 	// so that postings are plain slot lists and matching keeps its
 	// per-alert counters in a slice: the hot loop reads contiguous memory.
-	post  map[string][]int32 // anchor key -> slots of the alerts anchored there
-	slots []*entry
-	meta  []slotMeta
-	free  []int32
+	post map[string][]int32 // anchor key -> slots of the alerts anchored there
+	// prefixes holds the prefix anchors, keyed by the unmarked prefix, and
+	// every beginning of them (MinPrefixLen letters or more), so that a
+	// document walks each word's beginnings only while some prefix alert
+	// could still match.
+	prefixes map[string]*prefixNode
+	// vpost lists, for an anchor key, the alerts that it rules out.
+	vpost map[string][]int32
+	// matchOf is, by slot, what Match reports for the alert.
+	matchOf []news.AlertMatch
+	slots   []*entry
+	meta    []slotMeta
+	free    []int32
 }
 
 // slotMeta is what the matching loop needs of an alert before evaluating it.
@@ -42,10 +52,13 @@ type entry struct {
 	// the alert is worth evaluating: 1 (any of them), or 2 for an AND with
 	// two anchored children (both must be there).
 	need uint8
-	// exact is true when containing the anchors is the same as matching:
-	// a plain word, source or language, an OR of them, or an AND of two.
+	// exact is true when containing the anchors (and none of the vetoes)
+	// is the same as matching: a plain word, source or language, an OR of
+	// them, an AND of two, with or without negated ones.
 	exact bool
-	slot  int32
+	// vetoes are anchors that rule the alert out (its negated words).
+	vetoes []string
+	slot   int32
 }
 
 // NewIndex returns an empty index.
@@ -53,6 +66,8 @@ func NewIndex() *Index {
 	return &Index{
 		chats: make(map[int64]map[string]*entry),
 		post:  make(map[string][]int32),
+		prefixes: make(map[string]*prefixNode),
+		vpost: make(map[string][]int32),
 	}
 }
 
@@ -73,13 +88,61 @@ func compile(a news.Alert) (*entry, error) {
 		// Parse refuses queries without a positive term; this cannot happen.
 		return nil, &ParseError{Pos: 0, Code: CodeNegationOnly, Near: a.Query}
 	}
-	return &entry{alert: a, query: q, anchors: keys, need: need, exact: exactPlan(q.root, need)}, nil
+	e := &entry{alert: a, query: q, anchors: keys, need: need, exact: exactPlan(q.root, need)}
+	if !e.exact {
+		e.vetoes, e.exact = vetoPlan(q.root, keys, need)
+	}
+	return e, nil
+}
+
+// vetoPlan handles an AND of exact leaves and negated ones (migrants
+// -football): when the positive leaves are exactly the anchors plan chose,
+// the negated leaves' anchors are vetoes, and an alert whose anchors are
+// all found and none of its vetoes is a match without evaluation.
+func vetoPlan(root *node, keys []string, need uint8) (vetoes []string, ok bool) {
+	if root.op != opAnd {
+		return nil, false
+	}
+	var pos []string
+	for _, k := range root.kids {
+		switch {
+		case k.op == opNot && exactLeaf(k.kids[0]) && k.kids[0].op != opPrefix:
+			kk, _, _ := anchors(k.kids[0], false)
+			vetoes = append(vetoes, kk...)
+		case exactLeaf(k):
+			kk, _, _ := anchors(k, false)
+			pos = append(pos, kk...)
+		default:
+			return nil, false
+		}
+	}
+	slices.Sort(pos)
+	pos = slices.Compact(pos)
+	if len(vetoes) == 0 || len(pos) != int(need) || len(keys) != int(need) {
+		return nil, false
+	}
+	for _, k := range keys {
+		if !slices.Contains(pos, k) {
+			return nil, false
+		}
+	}
+	return vetoes, true
 }
 
 // exactLeaf reports whether a document contains n's anchor exactly when n
-// matches: a word outside title:, a source, a language.
+// matches: a word, a word under title:, a prefix of up to maxPrefixAnchor
+// letters, a source, a language.
 func exactLeaf(n *node) bool {
-	return n.op == opWord || n.op == opSource || n.op == opLang
+	switch n.op {
+	case opWord, opSource, opLang:
+		return true
+	case opPrefix:
+		_, whole := prefixAnchor(n.keys[0])
+		return whole
+	case opTitle:
+		return n.kids[0].op == opWord
+	}
+	return false
 }
 
 // exactPlan reports whether the anchors plan chose for root decide the match.
@@ -101,28 +164,34 @@ func exactPlan(root *node, need uint8) bool {
 }
 
 // plan chooses the anchors of a query. An AND of several parts that each
-// have a single anchor needs two of those anchors in a document (the two
-// most selective); anything else needs any one of anchors(root).
+// have a single anchor, or a phrase of several words, needs two of those
+// anchors in a document (the two most selective); anything else needs any
+// one of anchors(root).
 func plan(root *node) (keys []string, need uint8, ok bool) {
-	if root.op == opAnd {
-		type single struct {
-			key  string
-			cost float64
-		}
-		var singles []single
+	type single struct {
+		key  string
+		cost float64
+	}
+	var singles []single
+	switch root.op {
+	case opAnd:
 		for _, k := range root.kids {
-			if kk, c, kok := anchors(k); kok && len(kk) == 1 {
+			if kk, c, kok := anchors(k, false); kok && len(kk) == 1 {
 				singles = append(singles, single{kk[0], c})
 			}
 		}
-		slices.SortStableFunc(singles, func(a, b single) int { return cmp.Compare(a.cost, b.cost) })
-		for i := 1; i < len(singles); i++ {
-			if singles[i].key != singles[0].key {
-				return []string{singles[0].key, singles[i].key}, 2, true
-			}
+	case opPhrase:
+		for _, k := range root.keys {
+			singles = append(singles, single{k, wordCost(k)})
 		}
 	}
-	keys, _, ok = anchors(root)
+	slices.SortStableFunc(singles, func(a, b single) int { return cmp.Compare(a.cost, b.cost) })
+	for i := 1; i < len(singles); i++ {
+		if singles[i].key != singles[0].key {
+			return []string{singles[0].key, singles[i].key}, 2, true
+		}
+	}
+	keys, _, ok = anchors(root, false)
 	return keys, 1, ok
 }
 
@@ -176,8 +245,9 @@ func (x *Index) Load(alerts []news.Alert) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.chats, x.post, x.alerts = fresh.chats, fresh.post, fresh.alerts
+	x.chats, x.post, x.prefixes, x.alerts = fresh.chats, fresh.post, fresh.prefixes, fresh.alerts
 	x.slots, x.meta, x.free = fresh.slots, fresh.meta, fresh.free
+	x.vpost, x.matchOf = fresh.vpost, fresh.matchOf
 	return err
 }
 
@@ -203,16 +273,24 @@ func (x *Index) insert(e *entry) {
 	}
 	byID[e.alert.ID] = e
 	m := slotMeta{need: e.need, exact: e.exact}
+	am := news.AlertMatch{ChatID: e.alert.ChatID, AlertID: e.alert.ID, Query: e.alert.Query}
 	if n := len(x.free); n > 0 {
 		e.slot = x.free[n-1]
 		x.free = x.free[:n-1]
-		x.slots[e.slot], x.meta[e.slot] = e, m
+		x.slots[e.slot], x.meta[e.slot], x.matchOf[e.slot] = e, m, am
 	} else {
 		e.slot = int32(len(x.slots))
-		x.slots, x.meta = append(x.slots, e), append(x.meta, m)
+		x.slots, x.meta, x.matchOf = append(x.slots, e), append(x.meta, m), append(x.matchOf, am)
 	}
 	for _, k := range e.anchors {
-		x.post[k] = append(x.post[k], e.slot)
+		if p, ok := strings.CutPrefix(k, prefixMark); ok {
+			x.addPrefix(p, e.slot)
+		} else {
+			x.post[k] = append(x.post[k], e.slot)
+		}
+	}
+	for _, k := range e.vetoes {
+		x.vpost[k] = append(x.vpost[k], e.slot)
 	}
 	x.alerts++
 }
@@ -224,26 +302,87 @@ func (x *Index) remove(chatID int64, alertID string) bool {
 		return false
 	}
 	delete(byID, alertID)
-	x.slots[e.slot], x.meta[e.slot] = nil, slotMeta{}
+	x.slots[e.slot], x.meta[e.slot], x.matchOf[e.slot] = nil, slotMeta{}, news.AlertMatch{}
 	x.free = append(x.free, e.slot)
+	for _, k := range e.vetoes {
+		removeSlot(x.vpost, k, e.slot)
+	}
 	if len(byID) == 0 {
 		delete(x.chats, chatID)
 	}
 	for _, k := range e.anchors {
-		list := x.post[k]
-		if i := slices.Index(list, e.slot); i >= 0 {
-			last := len(list) - 1
-			list[i] = list[last]
-			list = list[:last]
-		}
-		if len(list) == 0 {
-			delete(x.post, k)
+		if p, ok := strings.CutPrefix(k, prefixMark); ok {
+			x.removePrefix(p, e.slot)
 		} else {
-			x.post[k] = list
+			removeSlot(x.post, k, e.slot)
 		}
 	}
 	x.alerts--
 	return true
+}
+
+// removeSlot removes slot from the posting list of k.
+func removeSlot(post map[string][]int32, k string, slot int32) {
+	list := post[k]
+	if i := slices.Index(list, slot); i >= 0 {
+		last := len(list) - 1
+		list[i] = list[last]
+		list = list[:last]
+	}
+	if len(list) == 0 {
+		delete(post, k)
+	} else {
+		post[k] = list
+	}
+}
+
+// prefixNode is one beginning of the registered prefixes.
+type prefixNode struct {
+	below int32   // registered prefixes that start with this beginning (itself included)
+	slots []int32 // alerts anchored on exactly this prefix
+}
+
+// beginnings calls f with every beginning of p of MinPrefixLen letters or
+// more, shortest first, p itself last.
+func beginnings(p string, f func(b string)) {
+	n := 0
+	for i := range p {
+		if n >= MinPrefixLen {
+			f(p[:i])
+		}
+		n++
+	}
+	if n >= MinPrefixLen {
+		f(p)
+	}
+}
+
+func (x *Index) addPrefix(p string, slot int32) {
+	beginnings(p, func(b string) {
+		node := x.prefixes[b]
+		if node == nil {
+			node = &prefixNode{}
+			x.prefixes[b] = node
+		}
+		node.below++
+	})
+	node := x.prefixes[p]
+	node.slots = append(node.slots, slot)
+}
+
+func (x *Index) removePrefix(p string, slot int32) {
+	if node := x.prefixes[p]; node != nil {
+		if i := slices.Index(node.slots, slot); i >= 0 {
+			node.slots = slices.Delete(node.slots, i, i+1)
+		}
+	}
+	beginnings(p, func(b string) {
+		if node := x.prefixes[b]; node != nil {
+			if node.below--; node.below <= 0 {
+				delete(x.prefixes, b)
+			}
+		}
+	})
 }
 
 // scratch is one Match call's per-alert counters, reused through a pool.
@@ -252,6 +391,10 @@ type scratch struct {
 	touched []int32 // slots whose count is not zero
 	matched []int32
 }
+
+// vetoed is the count of an alert ruled out by one of its vetoes: above
+// any need, so the alert is never evaluated.
+const vetoed = 255
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
@@ -265,20 +408,36 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 	if len(s.counts) < len(x.slots) {
 		s.counts = make([]uint8, len(x.slots)+len(x.slots)/4)
 	}
-	counts, meta := s.counts[:len(x.slots)], x.meta
+	if len(x.vpost) > 0 {
+		for _, k := range d.anchors {
+			for _, slot := range x.vpost[k] {
+				if s.counts[slot] == 0 {
+					s.touched = append(s.touched, slot)
+				}
+				s.counts[slot] = vetoed
+			}
+		}
+	}
 	for _, k := range d.anchors {
-		for _, slot := range x.post[k] {
-			c, m := counts[slot], meta[slot]
-			if c >= m.need {
-				continue // already evaluated
+		x.hit(s, d, x.post[k])
+	}
+	if len(x.prefixes) > 0 {
+		for _, w := range d.states {
+			n := 0
+			for i := range w {
+				if n >= MinPrefixLen {
+					node := x.prefixes[w[:i]]
+					if node == nil {
+						break
+					}
+					x.hit(s, d, node.slots)
+				}
+				n++
 			}
-			if c == 0 {
-				s.touched = append(s.touched, slot)
-			}
-			c++
-			counts[slot] = c
-			if c == m.need && (m.exact || x.slots[slot].query.Matches(d)) {
-				s.matched = append(s.matched, slot)
+			if n >= MinPrefixLen {
+				if node := x.prefixes[w]; node != nil {
+					x.hit(s, d, node.slots)
+				}
 			}
 		}
 	}
@@ -287,8 +446,7 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 		slices.Sort(s.matched)
 		out = make([]news.AlertMatch, len(s.matched))
 		for i, slot := range s.matched {
-			a := &x.slots[slot].alert
-			out[i] = news.AlertMatch{ChatID: a.ChatID, AlertID: a.ID, Query: a.Query}
+			out[i] = x.matchOf[slot]
 		}
 	}
 	for _, slot := range s.touched {
@@ -297,6 +455,26 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 	s.touched, s.matched = s.touched[:0], s.matched[:0]
 	scratchPool.Put(s)
 	return out
+}
+
+// hit counts one found anchor for each alert of slots, and evaluates those
+// that have all the anchors they need.
+func (x *Index) hit(s *scratch, d *Document, slots []int32) {
+	counts, meta := s.counts[:len(x.slots)], x.meta
+	for _, slot := range slots {
+		c, m := counts[slot], meta[slot]
+		if c >= m.need {
+			continue // already evaluated
+		}
+		if c == 0 {
+			s.touched = append(s.touched, slot)
+		}
+		c++
+		counts[slot] = c
+		if c == m.need && (m.exact || x.slots[slot].query.Matches(d)) {
+			s.matched = append(s.matched, slot)
+		}
+	}
 }
 
 // MatchArticle is Match(NewDocument(a)).

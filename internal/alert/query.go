@@ -10,10 +10,14 @@
 //
 // The index keeps, for each alert, a small set of anchor terms of which at
 // least one must occur in any article the alert matches (for an AND one
-// child's anchors, for an OR every child's). An article looks up its own
-// terms in the index and evaluates only the alerts found there, so the cost
-// of matching grows with the number of alerts that could match, not with the
-// number of alerts.
+// child's anchors, for an OR every child's; an AND of single-anchor parts
+// and a phrase need two anchors, counted per article). An article looks up
+// its own terms (words, title words, word beginnings, source, language) in
+// the index and evaluates only the alerts found there; for the common shapes
+// (a word, an OR of words, two words, a prefix, with or without excluded
+// words) finding the anchors decides the match without evaluating the tree.
+// So the cost of matching grows with the number of alerts that could match,
+// not with the number of alerts.
 package alert
 
 import (

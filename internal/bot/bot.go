@@ -81,8 +81,16 @@ type Options struct {
 	BotID       int64
 	BotUsername string
 	// LastDelivery, when set, tells /status when the chat last received a
-	// message.
+	// message. When nil and the Store has a LastDelivery method (the Redis
+	// store does), that method is used.
 	LastDelivery func(ctx context.Context, chatID int64) (time.Time, bool, error)
+	// AdminChats are the operators' chats (MIGRAWATCH_ADMIN_CHAT_IDS): there
+	// /status adds the operator view and /stats draws the stories per day.
+	AdminChats []int64
+	// Pages reads HTML pages for page subscriptions; when nil, the Checker
+	// is used if it can (*feed.Fetcher can). Without either, a page without
+	// a feed is refused as before.
+	Pages PageFetcher
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Logger receives one line per failed update (default slog.Default()).
@@ -158,6 +166,12 @@ func New(opts Options) (*Bot, error) {
 	if opts.ImportTimeout <= 0 {
 		opts.ImportTimeout = 2 * time.Minute
 	}
+	if ld, ok := opts.Store.(lastDeliveries); ok && opts.LastDelivery == nil {
+		opts.LastDelivery = ld.LastDelivery
+	}
+	if pf, ok := opts.Checker.(PageFetcher); ok && opts.Pages == nil {
+		opts.Pages = pf
+	}
 	opts.BotUsername = strings.TrimPrefix(opts.BotUsername, "@")
 	b := &Bot{
 		tg: opts.Telegram, store: opts.Store, feeds: opts.Feeds, checker: opts.Checker,
@@ -211,7 +225,8 @@ func (b *Bot) commands() map[string]command {
 		"tz":          {run: b.cmdTZ, admin: true, target: true, menu: "cmd_tz"},
 		"pause":       {run: b.cmdPause, admin: true, target: true, menu: "cmd_pause"},
 		"resume":      {run: b.cmdResume, admin: true, target: true, menu: "cmd_resume"},
-		"status":      {run: b.cmdStatus, target: true, menu: "cmd_status"},
+		"status":      {run: b.cmdStatusOps, target: true, menu: "cmd_status"},
+		"stats":       {run: b.cmdStats}, // operators only, so not in everybody's menu
 		"export":      {run: b.cmdExport, admin: true, target: true, menu: "cmd_export"},
 		"channel":     {run: b.cmdChannel, admin: true, menu: "cmd_channel"},
 		"channels":    {run: b.cmdChannels, admin: true, menu: "cmd_channels"},
@@ -236,6 +251,7 @@ func (b *Bot) callbackHandlers() map[string]callback {
 		cbTopic:    {run: b.cbToggleTopic, admin: true, target: true},
 		cbChannels: {run: b.cbChannels, admin: true},
 		cbAlertDel: {run: b.cbAlertRemove, admin: true, target: true},
+		cbWatch:    {run: b.cbWatchPage, admin: true, target: true},
 	}
 }
 

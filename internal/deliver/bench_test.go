@@ -117,6 +117,11 @@ func BenchmarkDeliver(b *testing.B) {
 	b.ReportMetric(float64(srv.Violations()), "violations")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+	// The baseline: a perfect sender at exactly the global limit, starting the
+	// instant the story is routed, sends message i at i/limit.
+	b.ReportMetric(pct(0.50)/(0.50*chats/global*1000), "p50/ideal")
+	b.ReportMetric(pct(0.99)/(0.99*chats/global*1000), "p99/ideal")
 	b.ReportMetric(float64(routing.Milliseconds())/float64(len(rates)), "route-ms")
+	b.ReportMetric(float64(sender.Stats().LateSlots), "late-slots")
 	b.ReportMetric(0, "ns/op")
 }

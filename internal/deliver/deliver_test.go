@@ -241,23 +241,62 @@ func TestSender_CantParseEntitiesFallsBackToPlainText(t *testing.T) {
 	}
 }
 
-// crashingTelegram cancels the sender right after Telegram accepted the
-// n-th message, before the sender could record it: a process killed
-// between send and acknowledgement.
-type crashingTelegram struct {
+// killedProcess simulates kill -9 of a sender right after Telegram
+// accepted its n-th message: from then on none of its writes reach Redis.
+type killedProcess struct {
 	deliver.Telegram
-	n     int32
-	count atomic.Int32
-	kill  func()
+	deliver.Outbox
+	n      int32
+	count  atomic.Int32
+	killed atomic.Bool
 }
 
-func (c *crashingTelegram) Send(ctx context.Context, m news.Message) (int, error) {
-	id, err := c.Telegram.Send(ctx, m)
-	if err == nil && c.count.Add(1) == c.n {
-		c.kill()
-		return id, context.Canceled
+var errKilled = errors.New("process killed")
+
+func (k *killedProcess) Send(ctx context.Context, m news.Message) (int, error) {
+	if k.killed.Load() {
+		return 0, errKilled
+	}
+	id, err := k.Telegram.Send(ctx, m)
+	if err == nil && k.count.Add(1) == k.n {
+		k.killed.Store(true)
 	}
 	return id, err
+}
+
+func (k *killedProcess) MarkSent(ctx context.Context, chat int64, story string, id int, ttl time.Duration) error {
+	if k.killed.Load() {
+		return errKilled
+	}
+	return k.Outbox.MarkSent(ctx, chat, story, id, ttl)
+}
+
+func (k *killedProcess) AckJob(ctx context.Context, j news.OutboxJob) error {
+	if k.killed.Load() {
+		return errKilled
+	}
+	return k.Outbox.AckJob(ctx, j)
+}
+
+func (k *killedProcess) RetryJob(ctx context.Context, j news.OutboxJob, at time.Time) error {
+	if k.killed.Load() {
+		return errKilled
+	}
+	return k.Outbox.RetryJob(ctx, j, at)
+}
+
+func (k *killedProcess) ReadJobs(ctx context.Context, consumer string, n int, block time.Duration) ([]news.OutboxJob, error) {
+	if k.killed.Load() {
+		return nil, errKilled
+	}
+	return k.Outbox.ReadJobs(ctx, consumer, n, block)
+}
+
+func (k *killedProcess) ClaimJobs(ctx context.Context, consumer string, idle time.Duration, n int) ([]news.OutboxJob, error) {
+	if k.killed.Load() {
+		return nil, errKilled
+	}
+	return k.Outbox.ClaimJobs(ctx, consumer, idle, n)
 }
 
 func TestSender_KilledBetweenSendAndAckRestartDeliversAllAtMostOneDuplicate(t *testing.T) {
@@ -266,23 +305,22 @@ func TestSender_KilledBetweenSendAndAckRestartDeliversAllAtMostOneDuplicate(t *t
 	const stories = 6
 	cfg := e.senderConfig()
 	cfg.Workers = 1
-	crash := &crashingTelegram{Telegram: e.tg, n: 3}
-	_, stop := e.start(crash, nil, withConsumer(cfg, "first"))
-	crash.kill = func() { go stop() }
+	k := &killedProcess{Telegram: e.tg, Outbox: e.st, n: 3}
+	_, stop := e.start(k, k, withConsumer(cfg, "first"))
 	for i := range stories {
 		e.route(numbered(seedFeed, i))
 	}
-	time.Sleep(300 * time.Millisecond)
+	e.waitSent(private, 3)
+	time.Sleep(100 * time.Millisecond)
 	stop()
-	before := len(e.srv.Sent(private))
-	if before >= stories+1 {
-		t.Fatalf("first sender sent %d of %d before dying", before, stories)
+	if got := len(e.srv.Sent(private)); got != 3 {
+		t.Fatalf("killed sender sent %d messages, want 3", got)
 	}
-	// A new process: takes over the dead consumer's pending jobs.
+	// A new process takes over the dead consumer's pending job.
 	e.start(nil, nil, withConsumer(cfg, "second"))
-	msgs := e.waitSent(private, stories)
+	e.waitSent(private, stories)
 	time.Sleep(600 * time.Millisecond)
-	msgs = e.srv.Sent(private)
+	msgs := e.srv.Sent(private)
 	titles := map[string]int{}
 	for _, m := range msgs {
 		titles[strings.SplitN(m.Text, "\n", 2)[0]]++
@@ -290,9 +328,26 @@ func TestSender_KilledBetweenSendAndAckRestartDeliversAllAtMostOneDuplicate(t *t
 	if len(titles) != stories {
 		t.Errorf("%d distinct stories delivered, want %d", len(titles), stories)
 	}
-	if dup := len(msgs) - len(titles); dup > 1 {
-		t.Errorf("%d duplicates, want at most 1", dup)
+	if dup := len(msgs) - len(titles); dup != 1 {
+		t.Errorf("%d duplicates, want exactly the one in flight when killed", dup)
 	}
+}
+
+func TestSender_GracefulRestartNoDuplicate(t *testing.T) {
+	e := newEnv(t)
+	e.chat(news.Chat{ID: private}, seedFeed)
+	const stories = 6
+	cfg := e.senderConfig()
+	cfg.PerChat = deliver.Rate{N: 5, Per: time.Second}
+	_, stop := e.start(nil, nil, withConsumer(cfg, "first"))
+	for i := range stories {
+		e.route(numbered(seedFeed, i))
+	}
+	e.waitSent(private, 2)
+	stop() // mid-run: jobs waiting for their rate-limit slot stay pending
+	e.start(nil, nil, withConsumer(cfg, "second"))
+	e.waitSent(private, stories)
+	e.expectExactly(private, stories, 700*time.Millisecond)
 }
 
 // ackFailingOutbox loses the first acknowledgement: the process died after

@@ -110,6 +110,8 @@ func (c *SenderConfig) defaults() {
 // SenderStats counts what a Sender did.
 type SenderStats struct {
 	Sent, Retried, Dead, Gone, Migrated, BadMarkup, FloodWaits, Duplicates int64
+	// LateSlots counts rate-limit slots given up because the sender woke too late.
+	LateSlots int64
 }
 
 // Sender drains the outbox into Telegram.
@@ -121,7 +123,7 @@ type Sender struct {
 	chats   Chats
 	cfg     SenderConfig
 
-	sent, retried, dead, gone, migrated, badMarkup, floodWaits, duplicates atomic.Int64
+	sent, retried, dead, gone, migrated, badMarkup, floodWaits, duplicates, lateSlots atomic.Int64
 	// maintainDone is released when maintain stops feeding the workers.
 	maintainDone sync.WaitGroup
 	// inflight holds the ids of the jobs this sender is working on, so that
@@ -140,7 +142,7 @@ func (s *Sender) Stats() SenderStats {
 	return SenderStats{
 		Sent: s.sent.Load(), Retried: s.retried.Load(), Dead: s.dead.Load(), Gone: s.gone.Load(),
 		Migrated: s.migrated.Load(), BadMarkup: s.badMarkup.Load(), FloodWaits: s.floodWaits.Load(),
-		Duplicates: s.duplicates.Load(),
+		Duplicates: s.duplicates.Load(), LateSlots: s.lateSlots.Load(),
 	}
 }
 
@@ -256,6 +258,10 @@ func (s *Sender) Process(ctx context.Context, j news.OutboxJob) {
 	defer s.inflight.Delete(j.ID)
 	log := s.cfg.Logger.With("chat_id", j.ChatID, "story_id", j.StoryID)
 	oc, at, reason := s.deliver(ctx, &j)
+	// Record the outcome even when shutdown began meanwhile: a message that
+	// went out must be acknowledged, or the next sender sends it again.
+	ctx, cancel := finishing(ctx)
+	defer cancel()
 	var err error
 	switch oc {
 	case done:
@@ -377,6 +383,14 @@ func (s *Sender) article(ctx context.Context, storyID, ref string) (news.Article
 	return a, nil
 }
 
+// maxLate is how late after its reserved slot a message may still go: two
+// thirds of the safety margin over one second, so that late sends crowding
+// into a one-second window never reach the limit (with the 3% default, a
+// window holds at most 1.02 s worth of slots each 1.03 times apart).
+func (s *Sender) maxLate() time.Duration {
+	return max(time.Duration(float64(time.Second)*s.cfg.Margin*2/3), time.Millisecond)
+}
+
 // limits are the rate limits a message to chat c falls under.
 func (s *Sender) limits(c news.Chat) []news.RateLimit {
 	iv := func(r Rate) time.Duration {
@@ -417,56 +431,83 @@ func (s *Sender) sendPart(ctx context.Context, j *news.OutboxJob, c *news.Chat, 
 		if !ok {
 			continue // the slot was only announced: ask again now
 		}
-		id, err := s.tg.Send(ctx, msg)
-		var flood *news.RetryAfterError
-		var moved *news.ChatMigratedError
-		switch {
-		case err == nil:
-			s.sent.Add(1)
-			if err := s.outbox.MarkSent(ctx, c.ID, p.key, id, s.cfg.SentTTL); err != nil {
-				return abandon, time.Time{}, err.Error()
-			}
-			return done, time.Time{}, ""
-		case ctx.Err() != nil:
-			return abandon, time.Time{}, ctx.Err().Error()
-		case errors.As(err, &flood):
-			s.floodWaits.Add(1)
-			l := s.limits(*c)[1]
-			if flood.Global {
-				l = s.limits(*c)[0]
-			}
-			now := s.cfg.Clock.Now()
-			if err := s.limiter.Hold(ctx, l, now.Add(flood.After), now); err != nil {
-				return abandon, time.Time{}, err.Error()
-			}
-			s.cfg.Logger.Warn("flood control", "chat_id", c.ID, "retry_after", flood.After, "global", flood.Global)
-		case errors.As(err, &moved) && migrations < 3:
-			migrations++
-			s.migrated.Add(1)
-			if err := s.chats.MigrateChat(ctx, c.ID, moved.To); err != nil {
-				return abandon, time.Time{}, err.Error()
-			}
-			s.cfg.Logger.Info("chat migrated", "chat_id", c.ID, "to", moved.To)
-			c.ID, j.ChatID, msg.ChatID = moved.To, moved.To, moved.To
-			if c.Kind == news.ChatGroup {
-				c.Kind = news.ChatSupergroup
-			}
-		case errors.Is(err, news.ErrBadMarkup) && msg.HTML:
-			s.badMarkup.Add(1)
-			s.cfg.Logger.Error("markup rejected, resending as plain text", "chat_id", c.ID, "story_id", j.StoryID, "err", err)
-			msg.Text, msg.HTML = render.PlainText(msg.Text), false
-		case errors.Is(err, news.ErrChatGone):
-			s.gone.Add(1)
-			if err := s.chats.SetChatStatus(ctx, c.ID, news.StatusGone); err != nil {
-				return abandon, time.Time{}, err.Error()
-			}
-			s.cfg.Logger.Info("chat gone, paused", "chat_id", c.ID)
-			return done, time.Time{}, ""
-		case errors.Is(err, news.ErrBadMarkup), errors.Is(err, news.ErrTooLong), errors.As(err, &moved):
-			return dead, time.Time{}, err.Error()
-		default:
-			return retry, time.Time{}, err.Error()
+		if late := s.cfg.Clock.Now().Sub(now.Add(wait)); late > s.maxLate() {
+			// Woken too late (a pause, a busy machine): sending now could
+			// crowd the slots reserved after this one, so give it up.
+			s.lateSlots.Add(1)
+			continue
 		}
+		sctx, cancel := finishing(ctx)
+		oc, at, reason, again := s.answer(sctx, j, c, &msg, p.key, &migrations)
+		cancel()
+		if !again {
+			return oc, at, reason
+		}
+	}
+}
+
+// finishing is a context for work that must complete once started (sending
+// a message, recording that it was sent): not cancelled with ctx, bounded.
+func finishing(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// answer sends msg and acts on Telegram's answer; again says to send the
+// same message once more (after a flood wait, a migration, a markup
+// fallback).
+func (s *Sender) answer(ctx context.Context, j *news.OutboxJob, c *news.Chat, msg *news.Message, key string, migrations *int) (oc outcome, at time.Time, reason string, again bool) {
+	id, err := s.tg.Send(ctx, *msg)
+	var flood *news.RetryAfterError
+	var moved *news.ChatMigratedError
+	switch {
+	case err == nil:
+		s.sent.Add(1)
+		if err := s.outbox.MarkSent(ctx, c.ID, key, id, s.cfg.SentTTL); err != nil {
+			return abandon, time.Time{}, err.Error(), false
+		}
+		return done, time.Time{}, "", false
+	case ctx.Err() != nil:
+		return abandon, time.Time{}, ctx.Err().Error(), false
+	case errors.As(err, &flood):
+		s.floodWaits.Add(1)
+		l := s.limits(*c)[1]
+		if flood.Global {
+			l = s.limits(*c)[0]
+		}
+		now := s.cfg.Clock.Now()
+		if err := s.limiter.Hold(ctx, l, now.Add(flood.After), now); err != nil {
+			return abandon, time.Time{}, err.Error(), false
+		}
+		s.cfg.Logger.Warn("flood control", "chat_id", c.ID, "retry_after", flood.After, "global", flood.Global)
+		return 0, time.Time{}, "", true
+	case errors.As(err, &moved) && *migrations < 3:
+		*migrations++
+		s.migrated.Add(1)
+		if err := s.chats.MigrateChat(ctx, c.ID, moved.To); err != nil {
+			return abandon, time.Time{}, err.Error(), false
+		}
+		s.cfg.Logger.Info("chat migrated", "chat_id", c.ID, "to", moved.To)
+		c.ID, j.ChatID, msg.ChatID = moved.To, moved.To, moved.To
+		if c.Kind == news.ChatGroup {
+			c.Kind = news.ChatSupergroup
+		}
+		return 0, time.Time{}, "", true
+	case errors.Is(err, news.ErrBadMarkup) && msg.HTML:
+		s.badMarkup.Add(1)
+		s.cfg.Logger.Error("markup rejected, resending as plain text", "chat_id", c.ID, "story_id", j.StoryID, "err", err)
+		msg.Text, msg.HTML = render.PlainText(msg.Text), false
+		return 0, time.Time{}, "", true
+	case errors.Is(err, news.ErrChatGone):
+		s.gone.Add(1)
+		if err := s.chats.SetChatStatus(ctx, c.ID, news.StatusGone); err != nil {
+			return abandon, time.Time{}, err.Error(), false
+		}
+		s.cfg.Logger.Info("chat gone, paused", "chat_id", c.ID)
+		return done, time.Time{}, "", false
+	case errors.Is(err, news.ErrBadMarkup), errors.Is(err, news.ErrTooLong), errors.As(err, &moved):
+		return dead, time.Time{}, err.Error(), false
+	default:
+		return retry, time.Time{}, err.Error(), false
 	}
 }
 

@@ -3,9 +3,6 @@ package pipeline_test
 import (
 	"context"
 	"errors"
-	"github.com/migrawatch/migrawatch/internal/feed"
-	"github.com/migrawatch/migrawatch/internal/store"
-	"github.com/migrawatch/migrawatch/internal/store/storetest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,9 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/pipeline"
 	"github.com/migrawatch/migrawatch/internal/relevance"
+	"github.com/migrawatch/migrawatch/internal/store"
+	"github.com/migrawatch/migrawatch/internal/store/storetest"
 	"github.com/migrawatch/migrawatch/internal/summarize"
 )
 

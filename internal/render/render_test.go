@@ -456,9 +456,9 @@ func FuzzArticle(f *testing.F) {
 		if len(g.Summary.Quotes) > 0 {
 			q = g.Summary.Quotes[0]
 		}
-		f.Add(g.Title, g.Text, q.Text, q.Speaker, g.Link, g.Lang)
+		f.Add(g.Title, g.Text[:min(len(g.Text), 600)], q.Text, q.Speaker, g.Link, g.Lang)
 	}
-	f.Add("<b>x</b>&amp;", strings.Repeat("&<>\"", 5000), strings.Repeat("😀", 5000), "\u202e", "javascript:x", "fr")
+	f.Add("<b>x</b>&amp;", strings.Repeat("&<>\"", 300), strings.Repeat("😀", 300), "\u202e", "javascript:x", "fr")
 	f.Fuzz(func(t *testing.T, title, gist, quote, speaker, link, lang string) {
 		a := news.Article{
 			Item:       news.Item{Title: title + " x", Link: link},

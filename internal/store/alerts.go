@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -17,7 +16,7 @@ import (
 )
 
 // ErrAlertLimit means the chat already has as many alerts as it may keep.
-var ErrAlertLimit = errors.New("alert limit reached")
+var ErrAlertLimit = news.ErrAlertLimit
 
 // alertsChangedChannel is the pub/sub channel (under the prefix) on which a
 // chat id is published whenever that chat's alerts change, so every

@@ -20,9 +20,9 @@ import (
 	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
 )
 
-// leaseTTL is short so that the tests run in seconds; every ttl/3 (200ms) the
+// leaseTTL is short so that the tests run in seconds; every ttl/3 (500ms) the
 // leader renews and the others try to take over.
-const leaseTTL = 600 * time.Millisecond
+const leaseTTL = 1500 * time.Millisecond
 
 // newLeaseStore returns a store on the Redis of storetest. miniredis expires
 // keys only when told that time passed, so its clock is kept in step with the
