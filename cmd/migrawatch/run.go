@@ -19,9 +19,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/migrawatch/migrawatch/config"
+	"github.com/migrawatch/migrawatch/internal/alert"
 	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/metrics"
 	"github.com/migrawatch/migrawatch/internal/store"
+	"github.com/migrawatch/migrawatch/internal/telegram"
 )
 
 // version and commit are set at build time:
@@ -161,6 +163,12 @@ type app struct {
 	// fetcher is shared by everything that reads feeds and pages, so the
 	// address guard, limits and connection reuse are the same everywhere.
 	fetcher *feed.Fetcher
+	// tg is the Bot API client, made by the first component that needs it.
+	tg *telegram.Client
+	// alerts is the keyword alert index the router matches articles against.
+	alerts *alert.Index
+	// replica names this process in leases and the consumer group.
+	replica string
 	// mux serves /healthz, /readyz and /metrics; components add their routes
 	// (the webhook) before startHTTP runs.
 	mux *http.ServeMux
@@ -171,7 +179,7 @@ type app struct {
 // newApp connects to Redis (or starts the embedded store) and prepares the
 // shared parts. The caller must call close.
 func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, log: logger, mux: http.NewServeMux()}
+	a := &app{cfg: cfg, log: logger, mux: http.NewServeMux(), replica: replicaID()}
 	rdb, closeRedis, err := connectRedis(ctx, cfg.Redis, logger)
 	if err != nil {
 		return nil, err
@@ -182,7 +190,18 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app,
 	a.fetcher = feed.NewFetcher(fetcherOptions(cfg))
 	a.metrics = metrics.New()
 	a.health = &metrics.Health{Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}
+	// Readiness: every poll should succeed now and then (when there is
+	// anything to poll), and waiting jobs should see a successful send.
+	for _, src := range cfg.Catalog {
+		if _, local := config.LocalPath(src.URL); !local {
+			a.health.MaxPollAge = 2*cfg.Poll.MaxInterval + 2*time.Minute
+			break
+		}
+	}
+	a.health.MaxSendAge = maxSendAge
+	a.health.Backlog = a.oldestJobAge
 	a.health.Start()
+	a.metrics.SetGaugeSource(a.gauges)
 	h := metrics.Handler(a.metrics, a.health)
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		a.mux.Handle(path, h)
@@ -202,17 +221,28 @@ func (a *app) close() {
 // are stopped first).
 func (a *app) serve(ctx context.Context) error {
 	g := newGroup(ctx, a.log, shutdownGrace)
-	// One entry per component, started in this order. A component that adds
-	// HTTP routes (the webhook) comes before "http", which serves a.mux.
+	// One entry per component, started in this order. "http" comes first so
+	// that a taken address fails at once and /healthz answers during start-up;
+	// components may still add routes (the webhook) to a.mux afterwards, as a
+	// ServeMux is safe for concurrent use.
 	starters := []struct {
 		name  string
 		start func(*group) error
 	}{
 		{"http", a.startHTTP},
+		{"alerts", a.startAlerts},
+		{"poller", a.startPoller},
+		{"senders", a.startSenders},
+		{"bot", a.startBot},
 	}
 	for _, s := range starters {
+		if g.ctx.Err() != nil {
+			break // stopped during start-up: a clean stop, not a failure
+		}
 		if err := s.start(g); err != nil {
-			g.stop(fmt.Errorf("start %s: %w", s.name, err))
+			if g.ctx.Err() == nil {
+				g.stop(fmt.Errorf("start %s: %w", s.name, err))
+			}
 			break
 		}
 	}

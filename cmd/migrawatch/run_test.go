@@ -13,12 +13,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+
+	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while run writes logs to it.
@@ -156,15 +159,11 @@ func startBot(t *testing.T, environ map[string]string) (addr string, logs *syncB
 	go func() {
 		done <- run(ctx, []string{"migrawatch", "run"}, func(k string) string { return environ[k] }, io.Discard, logs)
 	}()
+	var once sync.Once
+	var stopErr error
 	stop = func() error {
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(15 * time.Second):
-			t.Fatal("run did not return within 15s of cancellation")
-			return nil
-		}
+		once.Do(func() { stopErr = waitStop(t, cancel, done, logs) })
+		return stopErr
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -194,12 +193,12 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestRun_EmbeddedStoreServesHealthAndStopsOnCancel(t *testing.T) {
-	const token = "123456:AAHtestTOKENthatMustNotLeak"
-	addr, logs, stop := startBot(t, map[string]string{
+	token := strconv.Itoa(telegramtest.BotID) + ":AAHtestTOKENthatMustNotLeak"
+	addr, logs, stop := startBot(t, offline(t, map[string]string{
 		"TELEGRAM_BOT_TOKEN":    token,
 		"MIGRAWATCH_HTTP_ADDR":  "127.0.0.1:0",
 		"MIGRAWATCH_LOG_FORMAT": "text",
-	})
+	}))
 	if code, body := get(t, "http://"+addr+"/healthz"); code != 200 || !strings.Contains(body, "ok") {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
@@ -240,13 +239,13 @@ func TestRun_ConnectsToRedisURL(t *testing.T) {
 		mr := miniredis.RunT(t)
 		url = "redis://" + mr.Addr() + "/0"
 	}
-	addr, logs, stop := startBot(t, map[string]string{
+	addr, logs, stop := startBot(t, offline(t, map[string]string{
 		"TELEGRAM_BOT_TOKEN":      "123:abc",
 		"MIGRAWATCH_HTTP_ADDR":    "127.0.0.1:0",
 		"REDIS_URL":               url,
 		"MIGRAWATCH_REDIS_PREFIX": "mwtest-run:",
 		"MIGRAWATCH_LOG_FORMAT":   "json",
-	})
+	}))
 	code, body := get(t, "http://"+addr+"/readyz")
 	if code != 200 {
 		t.Errorf("/readyz with %s: %d %q", url, code, body)
@@ -291,7 +290,7 @@ func TestRun_BusyHTTPAddressFailsAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	got := runCmd(t, map[string]string{"TELEGRAM_BOT_TOKEN": "1:a", "MIGRAWATCH_HTTP_ADDR": ln.Addr().String()}, "run")
+	got := runCmd(t, offline(t, map[string]string{"TELEGRAM_BOT_TOKEN": "1:a", "MIGRAWATCH_HTTP_ADDR": ln.Addr().String()}), "run")
 	if got.err == nil || !strings.Contains(got.err.Error(), "MIGRAWATCH_HTTP_ADDR") {
 		t.Fatalf("got %v", got.err)
 	}
@@ -338,5 +337,37 @@ func TestLocalAddr(t *testing.T) {
 		if got := localAddr(in); got != want {
 			t.Errorf("localAddr(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// offline points a bot's environment at a fake Bot API and an empty source
+// catalog, so that running it reaches no address beyond loopback.
+func offline(t *testing.T, environ map[string]string) map[string]string {
+	t.Helper()
+	tg := telegramtest.New(t)
+	path := filepath.Join(t.TempDir(), "offline.yaml")
+	if err := os.WriteFile(path, []byte("sources:\n  replace: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	environ["TELEGRAM_API_ENDPOINT"] = tg.Endpoint()
+	if tok := environ["TELEGRAM_BOT_TOKEN"]; strings.HasPrefix(tok, strconv.Itoa(telegramtest.BotID)+":") {
+		tg.Token = tok // set before the bot's first request
+	} else {
+		environ["TELEGRAM_BOT_TOKEN"] = tg.Token
+	}
+	environ["MIGRAWATCH_CONFIG"] = path
+	return environ
+}
+
+// waitStop cancels a running bot and waits for run to return.
+func waitStop(t *testing.T, cancel context.CancelFunc, done <-chan error, logs *syncBuffer) error {
+	t.Helper()
+	cancel()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(15 * time.Second):
+		t.Fatalf("run did not return within 15s of cancellation; logs:\n%s", logs)
+		return nil
 	}
 }

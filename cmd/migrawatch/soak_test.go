@@ -8,11 +8,15 @@ import (
 	"hash/fnv"
 	"log/slog"
 	mrand "math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,7 +39,10 @@ import (
 // deployment for a few minutes: 10,000 feeds served on loopback (real feeds
 // from testdata/soak as templates, each feed publishing new items as time
 // goes by), 100,000 chats subscribed to three feeds each, 100,000 keyword
-// alerts matched against every new item. It reports the process RSS, Redis
+// alerts matched against every new item. The feeds live on 500 host names
+// (all resolved to loopback) and their first polls are spread over one
+// interval, as in a deployment that has been running for a while. It reports
+// the process RSS, Redis
 // memory per chat, per alert and per feed (INFO used_memory deltas; a real
 // Redis at REDIS_URL is needed for those), CPU per poll (getrusage, the feed
 // server included since it runs in this process), and fails when a feed's
@@ -45,8 +52,9 @@ import (
 //	  go test -run '^$' -bench BenchmarkSoak -benchtime 1x ./cmd/migrawatch
 //
 // MIGRAWATCH_SOAK_FEEDS, MIGRAWATCH_SOAK_CHATS and MIGRAWATCH_SOAK_ALERTS
-// shrink the scale for a quick run. Targets: under 200 MB of RSS, under 1 KB
-// of Redis per chat with default settings.
+// shrink the scale for a quick run; MIGRAWATCH_SOAK_INTERVAL sets the poll
+// interval (default a quarter of the duration). Targets: under 200 MB of RSS,
+// under 1 KB of Redis per chat with default settings.
 func BenchmarkSoak(b *testing.B) {
 	cfg := soakConfig{
 		feeds:    soakEnvInt(b, "MIGRAWATCH_SOAK_FEEDS", 10_000),
@@ -65,12 +73,21 @@ func BenchmarkSoak(b *testing.B) {
 	// the seen sets reach their bound (just above the largest feed's window)
 	// and must stay there.
 	cfg.interval = max(cfg.duration/4, 5*time.Second)
+	if v := os.Getenv("MIGRAWATCH_SOAK_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			b.Fatalf("MIGRAWATCH_SOAK_INTERVAL=%q: want a duration of a second or more", v)
+		}
+		cfg.interval = d
+	}
 	cfg.seenMax = 80
 
 	ctx := context.Background()
 	rdb, prefix, realRedis := soakRedis(b)
 	st := store.New(rdb, prefix)
 	feeds := newSoakFeeds(b, cfg.feeds, cfg.interval/8)
+	addr := netip.MustParseAddrPort(feeds.Listener.Addr().String())
+	loopback := func(context.Context, string) ([]netip.Addr, error) { return []netip.Addr{addr.Addr()}, nil }
 
 	mem := func() int64 { return redisUsedMemory(b, rdb, realRedis) }
 	base := mem()
@@ -82,9 +99,10 @@ func BenchmarkSoak(b *testing.B) {
 	afterAlerts := mem()
 
 	handler := &soakHandler{index: index}
-	sched := pipeline.New(st, feed.NewFetcher(feed.Options{AllowPrivateAddresses: true, Timeout: 30 * time.Second}), handler, pipeline.Options{
+	fetcher := feed.NewFetcher(feed.Options{AllowPrivateAddresses: true, Timeout: 30 * time.Second, Resolver: loopback})
+	sched := pipeline.New(st, fetcher, handler, pipeline.Options{
 		Concurrency:     16,
-		PerHost:         16,
+		PerHost:         2,
 		DefaultInterval: cfg.interval,
 		MinInterval:     cfg.interval,
 		MaxInterval:     cfg.interval,
@@ -97,6 +115,7 @@ func BenchmarkSoak(b *testing.B) {
 	var polls0 int64
 	var cpu0 time.Duration
 	for b.Loop() {
+		soakStagger(b, st, cfg)
 		polls0, cpu0 = feeds.requests.Load(), processCPU(b)
 		runCtx, cancel := context.WithTimeout(ctx, cfg.duration)
 		if err := sched.Run(runCtx); err != nil {
@@ -113,8 +132,16 @@ func BenchmarkSoak(b *testing.B) {
 	if seenOver > 0 {
 		b.Errorf("%d feeds have more than %d seen items (largest %d): seen sets grow past their bound", seenOver, cfg.seenMax, seenMax)
 	}
+	// The RSS a long-running process settles at, not the garbage of the
+	// seeding above.
+	runtime.GC()
+	debug.FreeOSMemory()
 	rss, peak := processRSS(b)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
 	b.ReportMetric(float64(polls), "polls")
+	b.ReportMetric(float64(feeds.repolled()), "feeds-polled-twice")
 	b.ReportMetric(float64(handler.items.Load()), "new-items")
 	b.ReportMetric(float64(handler.matches.Load()), "alert-matches")
 	if polls > 0 {
@@ -139,8 +166,11 @@ func BenchmarkSoak(b *testing.B) {
 	if rss > 200<<20 {
 		b.Logf("RSS %d MB is over the 200 MB target", rss>>20)
 	}
-	b.Logf("%d feeds, %d chats, %d alerts, %s at a %s interval: %d polls, %d new items, %d alert matches",
-		cfg.feeds, cfg.chats, cfg.alerts, cfg.duration, cfg.interval, polls, handler.items.Load(), handler.matches.Load())
+	b.Logf("%d feeds, %d chats, %d alerts, %s at a %s interval: %d polls (%d feeds polled twice or more), %d new items, %d alert matches",
+		cfg.feeds, cfg.chats, cfg.alerts, cfg.duration, cfg.interval, polls, feeds.repolled(), handler.items.Load(), handler.matches.Load())
+	if feeds.repolled() == 0 {
+		b.Log("no feed was polled twice: the seen-set bound was not exercised; raise MIGRAWATCH_SOAK_DURATION or lower MIGRAWATCH_SOAK_INTERVAL")
+	}
 }
 
 type soakConfig struct {
@@ -278,6 +308,16 @@ func soakSeedChats(b *testing.B, st *store.Store, cfg soakConfig) {
 			}
 		}
 		return nil
+	})
+}
+
+// soakStagger spreads the feeds' next polls evenly over one interval.
+func soakStagger(b *testing.B, st *store.Store, cfg soakConfig) {
+	b.Helper()
+	ctx := context.Background()
+	start := time.Now()
+	parallel(b, cfg.feeds, func(i int) error {
+		return st.PollFeedAt(ctx, soakFeedID(i), start.Add(cfg.interval*time.Duration(i)/time.Duration(cfg.feeds)))
 	})
 }
 
@@ -422,25 +462,43 @@ type soakFeeds struct {
 	start     time.Time
 	step      time.Duration
 	requests  atomic.Int64
+	perFeed   []atomic.Int32
 }
 
 func newSoakFeeds(b *testing.B, n int, step time.Duration) *soakFeeds {
 	b.Helper()
-	f := &soakFeeds{templates: loadSoakTemplates(b), start: time.Now(), step: step}
+	f := &soakFeeds{templates: loadSoakTemplates(b), start: time.Now(), step: step, perFeed: make([]atomic.Int32, n)}
 	f.Server = httptest.NewServer(f)
 	b.Cleanup(f.Close)
 	return f
 }
 
-func (f *soakFeeds) url(i int) string { return fmt.Sprintf("%s/f/%d.xml", f.URL, i) }
+// url names feed i on one of 500 host names, so that per-host limits apply
+// as they would to 500 sites.
+func (f *soakFeeds) url(i int) string {
+	_, port, _ := net.SplitHostPort(f.Listener.Addr().String())
+	return fmt.Sprintf("http://news%03d.soak.test:%s/f/%d.xml", i%500, port, i)
+}
+
+// repolled counts the feeds requested at least twice.
+func (f *soakFeeds) repolled() int {
+	n := 0
+	for i := range f.perFeed {
+		if f.perFeed[i].Load() >= 2 {
+			n++
+		}
+	}
+	return n
+}
 
 func (f *soakFeeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var i int
-	if _, err := fmt.Sscanf(r.URL.Path, "/f/%d.xml", &i); err != nil || i < 0 {
+	if _, err := fmt.Sscanf(r.URL.Path, "/f/%d.xml", &i); err != nil || i < 0 || i >= len(f.perFeed) {
 		http.NotFound(w, r)
 		return
 	}
 	f.requests.Add(1)
+	f.perFeed[i].Add(1)
 	t := f.templates[i%len(f.templates)]
 	h := fnv.New32a()
 	fmt.Fprint(h, i)

@@ -262,6 +262,7 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 func (b *Bot) feedStatusLine(ctx context.Context, lang, tz, id string) string {
 	name := truncate(b.feedName(ctx, id), 60)
 	info, ok, err := b.feeds.Feed(ctx, id)
+	name = b.withKind(lang, id, name, info.Source.Kind)
 	switch {
 	case err != nil || !ok:
 		return tr(lang, "status_feed_never", "name", name)

@@ -72,6 +72,7 @@ func (b *Bot) sendSourcesPage(ctx context.Context, r *request, lang string, page
 		if s.Country != "" {
 			label += " (" + s.Country + ")"
 		}
+		label = b.withKind(r.lang, s.ID, label, s.Kind)
 		rows = append(rows, []news.Button{{
 			Text: mark + label,
 			Data: cbToggle + ":" + lang + ":" + strconv.Itoa(page) + ":" + s.ID,
@@ -177,7 +178,7 @@ func (b *Bot) cmdSubscribe(ctx context.Context, r *request) error {
 	case errors.Is(err, feed.ErrBadURL):
 		return b.reply(ctx, r, tr(r.lang, "sub_bad_url", "url", u))
 	case errors.Is(err, feed.ErrNotAFeed):
-		return b.reply(ctx, r, tr(r.lang, "sub_not_feed", "url", u))
+		return b.offerPage(ctx, r, u, err)
 	case ctx.Err() != nil:
 		return err
 	default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -161,4 +162,23 @@ func (s *Store) Queue(ctx context.Context) (news.QueueStats, error) {
 		return news.QueueStats{}, err
 	}
 	return news.QueueStats{Outbox: st.Length, Pending: st.Pending, Delayed: st.Delayed, Dead: st.Dead}, nil
+}
+
+// OldestJobAge is how long the oldest job in the outbox has waited (0 when
+// the outbox is empty). Delivered jobs are deleted from the stream, so the
+// first entry is the oldest one still waiting; its id carries its time.
+func (s *Store) OldestJobAge(ctx context.Context, now time.Time) (time.Duration, error) {
+	msgs, err := s.rdb.XRangeN(ctx, s.outboxKey(), "-", "+", 1).Result()
+	if err != nil {
+		return 0, fmt.Errorf("oldest outbox job: %w", err)
+	}
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	ms, _, _ := strings.Cut(msgs[0].ID, "-")
+	t, err := strconv.ParseInt(ms, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("oldest outbox job: id %q: %w", msgs[0].ID, err)
+	}
+	return max(0, now.Sub(time.UnixMilli(t))), nil
 }

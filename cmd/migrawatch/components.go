@@ -1,0 +1,513 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/migrawatch/migrawatch/config"
+	"github.com/migrawatch/migrawatch/internal/alert"
+	"github.com/migrawatch/migrawatch/internal/bot"
+	"github.com/migrawatch/migrawatch/internal/deliver"
+	"github.com/migrawatch/migrawatch/internal/extract"
+	"github.com/migrawatch/migrawatch/internal/feed"
+	"github.com/migrawatch/migrawatch/internal/metrics"
+	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/page"
+	"github.com/migrawatch/migrawatch/internal/pipeline"
+	"github.com/migrawatch/migrawatch/internal/relevance"
+	"github.com/migrawatch/migrawatch/internal/summarize"
+	"github.com/migrawatch/migrawatch/internal/telegram"
+)
+
+// Timings of the running bot that are not worth a configuration key.
+const (
+	// updatesLeaseTTL is how long the long-polling replica's lease lives; a
+	// replica that dies is replaced within about this long.
+	updatesLeaseTTL = 15 * time.Second
+	// articlePageEvery spaces article page fetches to one host (pages
+	// sources and snippet feeds alike).
+	articlePageEvery = 5 * time.Second
+	// updateWorkers is how many chats' updates are handled at once; updates
+	// of one chat stay in order.
+	updateWorkers = 8
+	// maxSendAge is how long jobs may wait with no successful send before
+	// /readyz says the bot is not ready.
+	maxSendAge = 10 * time.Minute
+)
+
+// replicaID names this process in leases and the senders' consumer group.
+func replicaID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// telegramClient returns the process's Bot API client, made on first use.
+func (a *app) telegramClient() (*telegram.Client, error) {
+	if a.tg != nil {
+		return a.tg, nil
+	}
+	tg, err := telegram.New(a.cfg.Telegram.Token.Reveal(), telegram.Options{
+		Endpoint:    a.cfg.Telegram.APIEndpoint,
+		PollTimeout: a.cfg.Telegram.LongPollTimeout,
+		Logger:      a.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("telegram client: %w", err)
+	}
+	a.tg = tg
+	return tg, nil
+}
+
+// startAlerts keeps the keyword alert index in step with Redis: a full load,
+// then every change any replica publishes.
+func (a *app) startAlerts(g *group) error {
+	a.alerts = alert.NewIndex()
+	syncer := alert.NewSyncer(a.store, a.alerts, 0, a.log)
+	g.Go("alerts", syncer.Run)
+	return nil
+}
+
+// alertMatcher lets the router match articles against the alert index.
+type alertMatcher struct{ x *alert.Index }
+
+func (m alertMatcher) Match(art news.Article) []news.AlertMatch { return m.x.MatchArticle(art) }
+
+// startPoller registers the catalog's feeds and polls every due feed,
+// understanding and routing each new article.
+func (a *app) startPoller(g *group) error {
+	ctx := g.ctx
+	registered := 0
+	for _, src := range a.cfg.Catalog {
+		if _, local := config.LocalPath(src.URL); local {
+			a.log.Warn("a local file source is only read by preview and check-feed", "feed_id", src.ID, "feed_url", src.URL)
+			continue
+		}
+		if err := a.store.RegisterFeed(ctx, src); err != nil {
+			return fmt.Errorf("register feed %s: %w", src.ID, err)
+		}
+		registered++
+	}
+	scorer, err := relevance.Default()
+	if err != nil {
+		return err
+	}
+	var matcher deliver.AlertMatcher
+	if a.alerts != nil {
+		matcher = alertMatcher{a.alerts}
+	}
+	router := deliver.NewRouter(a.store, a.store, a.store, matcher, deliver.RouterConfig{})
+	pages := &page.Reader{
+		Fetch:     pageBytes(a.fetcher),
+		Robots:    page.NewRobotsCache(robotsFetcher(a.fetcher), "MigraWatch", 0, nil),
+		Pacer:     page.NewPacer(articlePageEvery, nil),
+		Canonical: feed.CanonicalURL,
+	}
+	u := &pipeline.Understander{
+		Enricher:  extract.New(pageFetcher(a.fetcher), extract.WithMinText(a.cfg.Extract.MinFeedTextChars)),
+		Scorer:    scorer,
+		Summarize: summarize.Summarize,
+		Pages:     articleReader{pages},
+		Route:     a.route(router),
+		Understood: func(took time.Duration, relevant bool) {
+			a.metrics.Understood(took)
+			if relevant {
+				a.metrics.Items("relevant", 1)
+			}
+		},
+		Logger: a.log,
+	}
+	p := a.cfg.Poll
+	sched := pipeline.New(a.store, a.fetcher, u, pipeline.Options{
+		Concurrency: p.Concurrency, PerHost: p.PerHost,
+		DefaultInterval: p.DefaultInterval, MinInterval: p.MinInterval, MaxInterval: p.MaxInterval,
+		BackoffCap: p.BackoffCap, Jitter: p.Jitter, Backfill: p.Backfill,
+		SeenMaxAge: p.SeenMaxAge, SeenMaxCount: p.SeenMaxCount,
+		Replica: a.replica,
+		Pages:   pages,
+		OnPoll:  a.observePoll,
+		Logger:  a.log,
+	})
+	a.log.Info("poller started", "feeds", registered, "replica", a.replica)
+	g.Go("poller", sched.Run)
+	return nil
+}
+
+// route queues an article for its chats, then keeps the figures that the
+// operators' /stats chart and /testalert read.
+func (a *app) route(router *deliver.Router) pipeline.RouteFunc {
+	return func(ctx context.Context, art news.Article) error {
+		routed, err := router.Route(ctx, art)
+		if err != nil {
+			a.metrics.RedisError()
+			return err
+		}
+		now := time.Now()
+		if err := a.store.RecordRecent(ctx, art, now); err != nil {
+			a.log.Warn("recording a recent item for /testalert", "item_key", art.Key, "err", err)
+		}
+		if art.Relevance.Relevant && !routed.Joined {
+			if err := a.store.CountStory(ctx, now, art.Lang); err != nil {
+				a.log.Warn("counting a story", "story_id", routed.StoryID, "err", err)
+			}
+		}
+		a.log.Debug("article routed", "feed_id", art.FeedID, "item_key", art.Key, "story_id", routed.StoryID,
+			"relevant", art.Relevance.Relevant, "chats", routed.Queued)
+		return nil
+	}
+}
+
+// observePoll feeds one poll's result to the metrics and the readiness check.
+func (a *app) observePoll(r pipeline.Result, took time.Duration) {
+	result := pollResult(r)
+	a.metrics.PollDone(result, took)
+	if result == "ok" || result == "not_modified" {
+		a.health.PollSucceeded()
+	}
+	a.metrics.Items("seen", r.Items)
+	a.metrics.Items("new", r.New)
+}
+
+// pollResult names a poll's outcome with one of the metric's few labels.
+func pollResult(r pipeline.Result) string {
+	switch {
+	case r.Outcome == pipeline.OutcomeOK:
+		return "ok"
+	case r.Outcome == pipeline.OutcomeNotModified:
+		return "not_modified"
+	case r.Err == nil:
+		return "error_other"
+	}
+	var se *feed.StatusError
+	var ue *url.Error
+	switch {
+	case errors.Is(r.Err, feed.ErrPrivateAddress), errors.Is(r.Err, page.ErrDisallowed):
+		return "error_blocked"
+	case errors.As(r.Err, &se):
+		return "error_http"
+	case errors.Is(r.Err, feed.ErrNotAFeed), errors.Is(r.Err, feed.ErrMalformed),
+		errors.Is(r.Err, feed.ErrEncoding), errors.Is(r.Err, page.ErrNoArticles):
+		return "error_parse"
+	case errors.As(r.Err, &ue), errors.Is(r.Err, context.DeadlineExceeded):
+		return "error_network"
+	}
+	return "error_other"
+}
+
+// pageBytes adapts the fetcher's page fetch to the page reader.
+func pageBytes(f *feed.Fetcher) page.FetchFunc {
+	return func(ctx context.Context, u string) ([]byte, string, error) {
+		resp, err := f.FetchPage(ctx, u)
+		if err != nil {
+			return nil, "", err
+		}
+		return resp.Body, resp.URL, nil
+	}
+}
+
+// robotsFetcher reads robots.txt through the fetcher (same guard and limits),
+// turning an HTTP error status into the status the robots rules depend on.
+func robotsFetcher(f *feed.Fetcher) page.RobotsFetcher {
+	return func(ctx context.Context, u string) (int, []byte, error) {
+		resp, err := f.FetchPage(ctx, u)
+		var se *feed.StatusError
+		if errors.As(err, &se) {
+			return se.Code, nil, nil
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		return resp.Status, resp.Body, nil
+	}
+}
+
+// articleReader adapts the page reader to the pipeline's view of an article page.
+type articleReader struct{ r *page.Reader }
+
+func (ar articleReader) ReadArticle(ctx context.Context, u string) (pipeline.ArticlePage, error) {
+	p, err := ar.r.ReadArticle(ctx, u)
+	if err != nil {
+		return pipeline.ArticlePage{}, err
+	}
+	return pipeline.ArticlePage{Title: p.Title, Published: p.Published, Text: p.Text, TextSource: p.TextSource, Lang: p.Lang}, nil
+}
+
+// startSenders drains the outbox into Telegram and sends the digests.
+func (a *app) startSenders(g *group) error {
+	tg, err := a.telegramClient()
+	if err != nil {
+		return err
+	}
+	if err := a.store.EnsureOutbox(g.ctx); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	d := a.cfg.Deliver
+	sender := deliver.NewSender(&observedTelegram{tg: tg, a: a}, a.store, a.store, a.store, a.store, deliver.SenderConfig{
+		Consumer:    a.replica,
+		Global:      perSecond(d.GlobalPerSec),
+		PerChat:     perSecond(d.PerChatPerSec),
+		PerGroup:    deliver.Rate{N: max(1, int(d.GroupPerMin)), Per: time.Minute},
+		MaxAttempts: d.MaxAttempts,
+		ClaimIdle:   d.ClaimIdle,
+		Logger:      a.log,
+	})
+	digester := deliver.NewDigester(a.store, deliver.DigesterConfig{Logger: a.log})
+	g.Go("sender", sender.Run)
+	g.Go("digests", digester.Run)
+	return nil
+}
+
+// perSecond turns a configured messages-per-second figure into a Rate,
+// keeping fractions (0.5/s is one message every two seconds).
+func perSecond(v float64) deliver.Rate {
+	if v <= 0 {
+		return deliver.Rate{}
+	}
+	if v >= 1 {
+		return deliver.Rate{N: int(v), Per: time.Second}
+	}
+	return deliver.Rate{N: 1, Per: time.Duration(float64(time.Second) / v)}
+}
+
+// oldestJobAge is the readiness check's view of the outbox: how long the
+// oldest waiting job has waited (0 when none waits).
+func (a *app) oldestJobAge(ctx context.Context) (time.Duration, error) {
+	st, err := a.store.Outbox(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if st.Length == 0 {
+		return 0, nil
+	}
+	return a.store.OldestJobAge(ctx, time.Now())
+}
+
+// observedTelegram counts every send by result for the metrics, the
+// readiness check and the operators' /status.
+type observedTelegram struct {
+	tg *telegram.Client
+	a  *app
+}
+
+func (o *observedTelegram) Send(ctx context.Context, m news.Message) (int, error) {
+	id, err := o.tg.Send(ctx, m)
+	o.a.metrics.SendDone(sendResult(err))
+	var ra *news.RetryAfterError
+	switch {
+	case err == nil:
+		o.a.health.SendSucceeded()
+		now := time.Now()
+		if m.EditID == 0 {
+			if cerr := o.a.store.CountDelivery(ctx, now); cerr != nil {
+				o.a.log.Warn("counting a delivery", "chat_id", m.ChatID, "err", cerr)
+			}
+			if cerr := o.a.store.SetLastDelivery(ctx, m.ChatID, now); cerr != nil {
+				o.a.log.Warn("recording the last delivery", "chat_id", m.ChatID, "err", cerr)
+			}
+		}
+	case errors.As(err, &ra):
+		o.a.metrics.FloodWait(ra.After)
+	}
+	return id, err
+}
+
+// sendResult names a send's outcome with one of the metric's few labels.
+func sendResult(err error) string {
+	var ra *news.RetryAfterError
+	var mig *news.ChatMigratedError
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &ra):
+		return "retry_after"
+	case errors.As(err, &mig):
+		return "migrated"
+	case errors.Is(err, news.ErrChatGone):
+		return "chat_gone"
+	case errors.Is(err, news.ErrBadMarkup):
+		return "bad_markup"
+	case errors.Is(err, news.ErrTooLong):
+		return "too_long"
+	default:
+		return "transient"
+	}
+}
+
+// startBot answers Telegram updates: by webhook when one is configured (every
+// replica serves it), else by long polling from the one replica holding the
+// updates lease. The webhook route exists from the start; the bot itself
+// comes up in the background once Telegram has said who it is, so /healthz
+// answers even while Telegram is out of reach.
+func (a *app) startBot(g *group) error {
+	tg, err := a.telegramClient()
+	if err != nil {
+		return err
+	}
+	d := newDispatcher(updateWorkers)
+	wh := a.cfg.Telegram.Webhook
+	if wh.URL != "" {
+		u, err := url.Parse(wh.URL)
+		if err != nil {
+			return fmt.Errorf("webhook URL: %w", err)
+		}
+		path := u.Path
+		if path == "" {
+			path = "/"
+		}
+		a.mux.Handle("POST "+path, tg.WebhookHandler(wh.Secret.Reveal(), d.handle))
+	}
+	g.Go("bot", func(ctx context.Context) error {
+		me, err := getMe(ctx, tg, a)
+		if err != nil {
+			return err
+		}
+		b, err := bot.New(bot.Options{
+			Telegram: tg, Store: a.store, Feeds: a.store, Checker: a.fetcher, Pages: a.fetcher,
+			Catalog: a.cfg.Catalog, BotID: me.ID, BotUsername: me.Username,
+			AdminChats: a.cfg.Telegram.AdminChatIDs, Logger: a.log,
+		})
+		if err != nil {
+			return fmt.Errorf("bot: %w", err)
+		}
+		for _, lang := range []string{"", news.Arabic, news.French, news.English} {
+			if err := tg.SetMyCommands(ctx, lang, b.MenuCommands(lang)); err != nil {
+				a.log.Warn("the command menu was not set; commands still work", "lang", lang, "err", err)
+			}
+		}
+		g.Go("update-workers", func(ctx context.Context) error { return d.run(ctx, b.HandleUpdate) })
+		if wh.URL != "" {
+			if err := tg.SetWebhook(ctx, wh.URL, wh.Secret.Reveal()); err != nil {
+				return fmt.Errorf("setWebhook: %w", err)
+			}
+			a.log.Info("receiving updates by webhook", "bot", me.Username)
+			<-ctx.Done()
+			return nil
+		}
+		if err := tg.DeleteWebhook(ctx, false); err != nil {
+			a.log.Warn("deleteWebhook failed; long polling may be refused while a webhook is set", "err", err)
+		}
+		a.log.Info("receiving updates by long polling while holding the updates lease", "bot", me.Username)
+		return tg.PollAsLeader(ctx, a.store, a.replica, updatesLeaseTTL, d.handle)
+	})
+	return nil
+}
+
+// getMe asks Telegram who the bot is, retrying while the server cannot be
+// reached; a refused token ends start-up with a clear error.
+func getMe(ctx context.Context, tg *telegram.Client, a *app) (news.User, error) {
+	wait := time.Second
+	for {
+		me, err := tg.GetMe(ctx)
+		if err == nil {
+			return me, nil
+		}
+		var apiErr *telegram.APIError
+		if errors.As(err, &apiErr) && (apiErr.Code == 401 || apiErr.Code == 404) {
+			return news.User{}, fmt.Errorf("Telegram refused the bot token (TELEGRAM_BOT_TOKEN): %w", err)
+		}
+		a.log.Warn("Telegram does not answer getMe yet", "retry_in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return news.User{}, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Minute)
+	}
+}
+
+// dispatcher hands updates to a fixed set of workers, one chat always to the
+// same worker: updates of a chat are handled in order, and a slow command
+// (a feed check, an OPML import) holds up only the chats that share its worker.
+type dispatcher struct {
+	queues []chan dispatched
+}
+
+type dispatched struct {
+	ctx context.Context
+	u   news.Update
+}
+
+func newDispatcher(n int) *dispatcher {
+	d := &dispatcher{}
+	for range n {
+		d.queues = append(d.queues, make(chan dispatched, 64))
+	}
+	return d
+}
+
+// handle queues an update for its chat's worker; it blocks while that
+// worker's queue is full, which slows the update loop instead of dropping.
+func (d *dispatcher) handle(ctx context.Context, u news.Update) {
+	h := fnv.New32a()
+	fmt.Fprint(h, u.Chat.ID)
+	q := d.queues[h.Sum32()%uint32(len(d.queues))]
+	select {
+	case q <- dispatched{ctx: context.WithoutCancel(ctx), u: u}:
+	case <-ctx.Done():
+	}
+}
+
+// run works the queues with fn until ctx ends, then finishes what was queued.
+func (d *dispatcher) run(ctx context.Context, fn func(context.Context, news.Update)) error {
+	done := make(chan struct{})
+	for _, q := range d.queues {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for {
+				select {
+				case it := <-q:
+					fn(it.ctx, it.u)
+				case <-ctx.Done():
+					for {
+						select {
+						case it := <-q:
+							fn(it.ctx, it.u)
+						default:
+							return
+						}
+					}
+				}
+			}
+		}()
+	}
+	for range d.queues {
+		<-done
+	}
+	return nil
+}
+
+// gauges reads the Redis-backed figures of /metrics.
+func (a *app) gauges(ctx context.Context) (metrics.Gauges, error) {
+	st, err := a.store.Outbox(ctx)
+	if err != nil {
+		return metrics.Gauges{}, err
+	}
+	g := metrics.Gauges{OutboxDepth: st.Length + st.Delayed}
+	if st.Length > 0 {
+		if g.OldestJobAge, err = a.store.OldestJobAge(ctx, time.Now()); err != nil {
+			return metrics.Gauges{}, err
+		}
+	}
+	feeds, err := a.store.Feeds(ctx)
+	if err != nil {
+		return metrics.Gauges{}, err
+	}
+	g.Feeds = int64(len(feeds))
+	for _, f := range feeds {
+		if f.Errors > 0 {
+			g.FailingFeeds++
+		}
+	}
+	if a.alerts != nil {
+		g.Alerts = int64(a.alerts.Len())
+	}
+	return g, nil
+}
