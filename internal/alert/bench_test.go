@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/textproc"
 )
 
 // benchAlerts generates n alerts from the vocabulary of arts (words of 4
@@ -22,13 +23,40 @@ import (
 // single words, AND pairs, OR groups, phrases, prefixes, negations and
 // field filters.
 func benchAlerts(tb testing.TB, arts []news.Article, n int) []news.Alert {
+	return benchAlertsAvoiding(tb, arts, n, nil)
+}
+
+// benchAlertsAvoiding is benchAlerts without the words (and phrases with
+// words) that occur in the documents avoid.
+func benchAlertsAvoiding(tb testing.TB, arts []news.Article, n int, avoid []*Document) []news.Alert {
 	v := buildVocabulary(arts)
+	occurs := func(w string) bool {
+		for _, t := range textproc.Words(w) {
+			k := wordKey(t)
+			for _, d := range avoid {
+				if _, ok := d.body.keys[k]; ok {
+					return true
+				}
+				if _, ok := d.title.keys[k]; ok {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	var words []string
 	for _, w := range v.words {
-		if utf8.RuneCountInString(w) >= 4 {
+		if utf8.RuneCountInString(w) >= 4 && !occurs(w) {
 			words = append(words, w)
 		}
 	}
+	phrases := v.phrases[:0:0]
+	for _, p := range v.phrases {
+		if !occurs(p) {
+			phrases = append(phrases, p)
+		}
+	}
+	v.phrases = phrases
 	rng := rand.New(rand.NewPCG(7, 8))
 	w := func() string { return words[rng.IntN(len(words))] }
 	out := make([]news.Alert, 0, n)
@@ -94,8 +122,9 @@ var benchData struct {
 	once sync.Once
 	docs []*Document
 	// sets: alerts from the gold articles' own vocabulary (every alert word
-	// occurs in at least one of the articles matched: the worst case), and
-	// from the whole corpus (gold articles, seed and ten real feeds).
+	// occurs in at least one of the articles matched: the worst case), from
+	// the whole corpus (gold articles, seed and ten real feeds), and 10 gold
+	// alerts among alerts on words the gold articles do not contain.
 	sets map[string]benchSet
 }
 
@@ -106,19 +135,32 @@ func loadBench(b *testing.B) {
 			benchData.docs = append(benchData.docs, NewDocument(a))
 		}
 		benchData.sets = map[string]benchSet{}
+		feeds := feedArticles(b)
 		for name, vocab := range map[string][]news.Article{
 			"gold":   arts,
-			"corpus": append(slices.Clone(arts), feedArticles(b)...),
+			"corpus": append(slices.Clone(arts), feeds...),
 		} {
-			var s benchSet
-			s.alerts = benchAlerts(b, vocab, 100_000)
-			for _, a := range s.alerts {
-				q, _ := Parse(a.Query)
-				s.queries = append(s.queries, q)
-			}
-			benchData.sets[name] = s
+			benchData.sets[name] = parsedSet(benchAlerts(b, vocab, 100_000))
 		}
+		// "unrelated": the first 10 gold alerts, then alerts made only of
+		// feed words that no gold article contains: the same matches for
+		// 10 and for 100,000 alerts, to show what the other alerts cost.
+		unrelated := slices.Clone(benchData.sets["gold"].alerts[:10])
+		for _, a := range benchAlertsAvoiding(b, feeds, 100_000-10, benchData.docs) {
+			a.ID = "u" + a.ID
+			unrelated = append(unrelated, a)
+		}
+		benchData.sets["unrelated"] = parsedSet(unrelated)
 	})
+}
+
+func parsedSet(alerts []news.Alert) benchSet {
+	s := benchSet{alerts: alerts}
+	for _, a := range alerts {
+		q, _ := Parse(a.Query)
+		s.queries = append(s.queries, q)
+	}
+	return s
 }
 
 // BenchmarkMatch matches every gold article against n alerts, through the
@@ -127,7 +169,7 @@ func loadBench(b *testing.B) {
 func BenchmarkMatch(b *testing.B) {
 	loadBench(b)
 	docs := benchData.docs
-	for _, vocab := range []string{"corpus", "gold"} {
+	for _, vocab := range []string{"unrelated", "corpus", "gold"} {
 		for _, n := range []int{10, 1_000, 100_000} {
 			benchMatch(b, docs, vocab, n)
 		}

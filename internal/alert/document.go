@@ -46,7 +46,7 @@ func NewDocument(a news.Article) *Document {
 		lang:     a.Lang,
 		hosts:    hostsOf(a.Link),
 	}
-	cache := make(map[string]*wordForms)
+	cache := make(map[string]*wordForms, 512)
 	d.title = newField(textproc.Words(a.Title), cache, 1)
 	d.body = newField(textproc.Words(a.Text), cache, 2)
 
@@ -79,23 +79,25 @@ func NewDocument(a news.Article) *Document {
 
 // wordForms is what a word contributes to a field.
 type wordForms struct {
-	key    string
-	states []string
-	field  int // the last field that took the states
+	key string
+	// stripped are the states after the word itself (none for a word
+	// without clitics, which is most of them).
+	stripped []string
+	field    int // the last field that took the states
 }
 
 func formsOf(w string, cache map[string]*wordForms) *wordForms {
 	if f, ok := cache[w]; ok {
 		return f
 	}
-	f := &wordForms{key: wordKey(w), states: []string{w}}
+	f := &wordForms{key: wordKey(w)}
 	for s := w; s != f.key; {
 		next, ok := stripOneClitic(s)
 		if !ok {
 			break
 		}
 		s = next
-		f.states = append(f.states, s)
+		f.stripped = append(f.stripped, s)
 	}
 	cache[w] = f
 	return f
@@ -107,7 +109,8 @@ func newField(words []string, cache map[string]*wordForms, fieldID int) field {
 		wf := formsOf(w, cache)
 		if wf.field != fieldID {
 			wf.field = fieldID
-			f.states = append(f.states, wf.states...)
+			f.states = append(f.states, w)
+			f.states = append(f.states, wf.stripped...)
 		}
 		f.keys[wf.key] = append(f.keys[wf.key], int32(i))
 	}

@@ -64,10 +64,10 @@ type entry struct {
 // NewIndex returns an empty index.
 func NewIndex() *Index {
 	return &Index{
-		chats: make(map[int64]map[string]*entry),
-		post:  make(map[string][]int32),
+		chats:    make(map[int64]map[string]*entry),
+		post:     make(map[string][]int32),
 		prefixes: make(map[string]*prefixNode),
-		vpost: make(map[string][]int32),
+		vpost:    make(map[string][]int32),
 	}
 }
 
@@ -422,23 +422,10 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 		x.hit(s, d, x.post[k])
 	}
 	if len(x.prefixes) > 0 {
+		prev := ""
 		for _, w := range d.states {
-			n := 0
-			for i := range w {
-				if n >= MinPrefixLen {
-					node := x.prefixes[w[:i]]
-					if node == nil {
-						break
-					}
-					x.hit(s, d, node.slots)
-				}
-				n++
-			}
-			if n >= MinPrefixLen {
-				if node := x.prefixes[w]; node != nil {
-					x.hit(s, d, node.slots)
-				}
-			}
+			x.hitPrefixes(s, d, w, commonPrefixLen(prev, w))
+			prev = w
 		}
 	}
 	var out []news.AlertMatch
@@ -455,6 +442,41 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 	s.touched, s.matched = s.touched[:0], s.matched[:0]
 	scratchPool.Put(s)
 	return out
+}
+
+// hitPrefixes counts the prefix anchors that word state w starts with. The
+// states are sorted, so the beginnings w shares with the previous state
+// (its first shared bytes) were counted already and are only walked through.
+func (x *Index) hitPrefixes(s *scratch, d *Document, w string, shared int) {
+	n := 0
+	for i := range w {
+		if n >= MinPrefixLen {
+			node := x.prefixes[w[:i]]
+			if node == nil {
+				return
+			}
+			if i > shared {
+				x.hit(s, d, node.slots)
+			}
+		}
+		n++
+	}
+	if n >= MinPrefixLen && len(w) > shared {
+		if node := x.prefixes[w]; node != nil {
+			x.hit(s, d, node.slots)
+		}
+	}
+}
+
+// commonPrefixLen is the number of leading bytes a and b share.
+func commonPrefixLen(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
 
 // hit counts one found anchor for each alert of slots, and evaluates those
