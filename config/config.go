@@ -35,7 +35,6 @@ type Config struct {
 	Poll     Poll     `yaml:"poll"`
 	Extract  Extract  `yaml:"extract"`
 	Deliver  Deliver  `yaml:"deliver"`
-	Alerts   Alerts   `yaml:"alerts"`
 	Sources  Sources  `yaml:"sources"`
 
 	// Catalog is the resolved source catalog: the embedded one, replaced or
@@ -131,17 +130,6 @@ type Deliver struct {
 	ClaimIdle     time.Duration `yaml:"claim_idle"`
 }
 
-// Alerts configures the keyword alert limits.
-type Alerts struct {
-	MaxPerChat    int `yaml:"max_per_chat"`
-	MaxQueryChars int `yaml:"max_query_chars"`
-	MaxTerms      int `yaml:"max_terms"`
-	MaxDepth      int `yaml:"max_depth"`
-	// RecentItems and RecentMaxAge bound the items /testalert runs against.
-	RecentItems  int           `yaml:"recent_items"`
-	RecentMaxAge time.Duration `yaml:"recent_max_age"`
-}
-
 // Sources changes the embedded catalog.
 type Sources struct {
 	// Replace drops the embedded catalog; only Add remains.
@@ -189,14 +177,6 @@ func Default() Config {
 			GroupPerMin:   20,
 			MaxAttempts:   8,
 			ClaimIdle:     2 * time.Minute,
-		},
-		Alerts: Alerts{
-			MaxPerChat:    50,
-			MaxQueryChars: 500,
-			MaxTerms:      30,
-			MaxDepth:      8,
-			RecentItems:   1000,
-			RecentMaxAge:  72 * time.Hour,
 		},
 	}
 }

@@ -141,15 +141,6 @@ func validate(cfg *Config, fromEnv map[string]string) []error {
 	p.intRange("deliver.max_attempts", int64(d.MaxAttempts), 1, 100)
 	p.durationRange("deliver.claim_idle", d.ClaimIdle, time.Second, time.Hour)
 
-	// alerts
-	a := cfg.Alerts
-	p.intRange("alerts.max_per_chat", int64(a.MaxPerChat), 1, 10_000)
-	p.intRange("alerts.max_query_chars", int64(a.MaxQueryChars), 10, 4096)
-	p.intRange("alerts.max_terms", int64(a.MaxTerms), 1, 1000)
-	p.intRange("alerts.max_depth", int64(a.MaxDepth), 1, 100)
-	p.intRange("alerts.recent_items", int64(a.RecentItems), 0, 100_000)
-	p.durationRange("alerts.recent_max_age", a.RecentMaxAge, time.Minute, 30*24*time.Hour)
-
 	// sources
 	cfg.Catalog = resolveCatalog(p, cfg.Sources)
 	return p.errs

@@ -72,6 +72,7 @@ func (a *app) telegramClient() (*telegram.Client, error) {
 func (a *app) startAlerts(g *group) error {
 	a.alerts = alert.NewIndex()
 	syncer := alert.NewSyncer(a.store, a.alerts, 0, a.log)
+	a.alertsReady = syncer.Ready()
 	g.Go("alerts", syncer.Run)
 	return nil
 }
@@ -137,7 +138,18 @@ func (a *app) startPoller(g *group) error {
 		Logger:  a.log,
 	})
 	a.log.Info("poller started", "feeds", registered, "replica", a.replica)
-	g.Go("poller", sched.Run)
+	g.Go("poller", func(ctx context.Context) error {
+		// Route nothing before every chat's alerts are in the index, or
+		// the first articles would miss their alerts.
+		if a.alertsReady != nil {
+			select {
+			case <-a.alertsReady:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		return sched.Run(ctx)
+	})
 	return nil
 }
 

@@ -167,6 +167,8 @@ type app struct {
 	tg *telegram.Client
 	// alerts is the keyword alert index the router matches articles against.
 	alerts *alert.Index
+	// alertsReady is closed once the alert index holds every stored alert.
+	alertsReady <-chan struct{}
 	// replica names this process in leases and the consumer group.
 	replica string
 	// mux serves /healthz, /readyz and /metrics; components add their routes

@@ -101,8 +101,10 @@ func BenchmarkSoak(b *testing.B) {
 	handler := &soakHandler{index: index}
 	fetcher := feed.NewFetcher(feed.Options{AllowPrivateAddresses: true, Timeout: 30 * time.Second, Resolver: loopback})
 	sched := pipeline.New(st, fetcher, handler, pipeline.Options{
-		Concurrency:     16,
-		PerHost:         2,
+		Concurrency: 32,
+		PerHost:     2,
+		// Start polls as soon as slots free up rather than once a second.
+		Tick:            100 * time.Millisecond,
 		DefaultInterval: cfg.interval,
 		MinInterval:     cfg.interval,
 		MaxInterval:     cfg.interval,

@@ -295,7 +295,8 @@ func (s *Store) DeleteChat(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("delete chat %d: %w", id, err)
 	}
-	return nil
+	// The chat's alerts went with it: tell every replica's alert index.
+	return s.NotifyAlertsChanged(ctx, id)
 }
 
 // Subscribe adds feedID to chat chatID's feeds and the chat to the feed's
@@ -548,7 +549,8 @@ func (s *Store) MigrateChat(ctx context.Context, from, to int64) error {
 	if err != nil {
 		return fmt.Errorf("migrate chat %d to %d: %w", from, to, err)
 	}
-	return nil
+	// The alerts moved to the new id: every replica's index must follow.
+	return s.NotifyAlertsChanged(ctx, from, to)
 }
 
 func toAny(ss []string) []any {
