@@ -15,9 +15,11 @@ import (
 	"github.com/migrawatch/migrawatch/internal/extract"
 	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/page"
+	"github.com/migrawatch/migrawatch/internal/pipeline"
 	"github.com/migrawatch/migrawatch/internal/relevance"
+	"github.com/migrawatch/migrawatch/internal/render"
 	"github.com/migrawatch/migrawatch/internal/summarize"
-	"github.com/migrawatch/migrawatch/internal/textproc"
 )
 
 func cmdPreview(ctx context.Context, e *env, args []string) error {
@@ -59,11 +61,17 @@ read as a listing page of article links.`)
 		return fmt.Errorf("relevance lexicon: %w", err)
 	}
 	fetcher := feed.NewFetcher(fetcherOptions(cfg))
-	u := &understander{
-		scorer:  scorer,
-		offline: extract.New(nil, extract.WithMinText(cfg.Extract.MinFeedTextChars)),
-		online:  extract.New(pageFetcher(fetcher), extract.WithMinText(cfg.Extract.MinFeedTextChars)),
+	// Online, snippets are completed from the article page and page sources
+	// read each article page, as the bot does; offline, and for files, the
+	// feed's own text stands.
+	offlineU := &pipeline.Understander{
+		Enricher:  extract.New(nil, extract.WithMinText(cfg.Extract.MinFeedTextChars)),
+		Scorer:    scorer,
+		Summarize: summarize.Summarize,
 	}
+	onlineU := *offlineU
+	onlineU.Enricher = extract.New(pageFetcher(fetcher), extract.WithMinText(cfg.Extract.MinFeedTextChars))
+	onlineU.Pages = articleReader{&page.Reader{Fetch: pageBytes(fetcher), Robots: page.NewRobotsCache(robotsFetcher(fetcher), "MigraWatch", 0, nil)}}
 
 	type outcome struct {
 		src      news.Source
@@ -100,11 +108,22 @@ read as a listing page of article links.`)
 				items = items[:*limit]
 			}
 			_, local := config.LocalPath(src.URL)
-			name := sourceName(res)
+			u := &onlineU
+			if *offline || local {
+				u = offlineU
+			}
+			named := src
+			named.Name = sourceName(res)
+			if res.page {
+				named.Kind = news.KindPage
+			}
 			for _, it := range items {
-				a, note := u.understand(ctx, src, name, it, *offline || local)
-				if note != "" {
-					out.notes = append(out.notes, note)
+				if it.Language == "" {
+					it.Language = src.Language
+				}
+				a, err := u.Understand(ctx, named, it)
+				if err != nil {
+					out.notes = append(out.notes, "article page not used, feed text kept: "+explain(err))
 				}
 				out.articles = append(out.articles, a)
 			}
@@ -171,38 +190,6 @@ func sourceName(res *readResult) string {
 	return res.src.URL
 }
 
-// understander turns feed items into understood articles.
-type understander struct {
-	scorer *relevance.Scorer
-	// offline never fetches pages; online fetches the article page when the
-	// feed text is a snippet.
-	offline, online *extract.Extractor
-}
-
-// understand gives an item its text, language, topic relevance and summary.
-// The note says why the article page could not be used, if it could not.
-func (u *understander) understand(ctx context.Context, src news.Source, name string, it news.Item, offline bool) (news.Article, string) {
-	a := news.Article{Item: it, SourceName: name}
-	if a.Language == "" {
-		a.Language = src.Language
-	}
-	x := u.online
-	if offline {
-		x = u.offline
-	}
-	var note string
-	if err := x.Enrich(ctx, &a); err != nil {
-		note = "article page not used, feed text kept: " + explain(err)
-	}
-	if src.Language != "" && a.Lang != src.Language {
-		// The catalog's language is a better hint than a feed's declaration.
-		a.Lang = textproc.DetectLanguage(a.Title+"\n"+a.Text, src.Language)
-	}
-	a.Relevance = u.scorer.Score(a)
-	a.Summary = summarize.Summarize(a.Title, a.Text, a.Lang)
-	return a, note
-}
-
 // previewLine is one item of preview -json.
 type previewLine struct {
 	Source           string       `json:"source"`
@@ -255,36 +242,20 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// writePlain prints an item for a person reading a terminal.
+// writePlain prints an item for a person reading a terminal: a line with
+// what MigraWatch decided, then the message as a chat would read it.
 func writePlain(w io.Writer, a news.Article) {
-	date := "date unknown"
-	if !a.Published.IsZero() {
-		date = a.Published.UTC().Format("2006-01-02 15:04 UTC")
-		if a.PublishedGuessed {
-			date += " (first seen; the feed's date is unreadable)"
-		}
-	}
-	fmt.Fprintf(w, "%s · %s\n%s\n%s\n", a.SourceName, date, a.Title, a.Link)
 	verdict := "not about migration"
 	if a.Relevance.Relevant {
 		verdict = "about migration"
 	}
-	fmt.Fprintf(w, "language %s · %s (score %.2f)", orDash(a.Lang), verdict, a.Relevance.Score)
-	for _, t := range a.Relevance.Matched {
-		fmt.Fprintf(w, " #%s", strings.ReplaceAll(t, " ", "_"))
+	date := ""
+	if a.PublishedGuessed {
+		date = " · date first seen (the source gives none readable)"
 	}
-	fmt.Fprintln(w)
-	for _, s := range a.Summary.Gist {
-		fmt.Fprintf(w, "  %s\n", s)
-	}
-	for _, q := range a.Summary.Quotes {
-		who := q.Speaker
-		if q.Role != "" {
-			who += ", " + q.Role
-		}
-		fmt.Fprintf(w, "  «%s» — %s\n", q.Text, who)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "── %s · language %s · %s (score %.2f) · text from %s%s\n",
+		a.SourceName, orDash(a.Lang), verdict, a.Relevance.Score, orDash(string(a.TextSource)), date)
+	fmt.Fprintf(w, "%s\n%s\n\n", render.PlainText(render.Article(a, render.Options{}).Text), a.Link)
 }
 
 func orDash(s string) string {

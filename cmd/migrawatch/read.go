@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -133,14 +134,11 @@ func readSource(ctx context.Context, f *feed.Fetcher, src news.Source) (*readRes
 		}
 		body, pageURL = resp.Body, resp.URL
 	}
-	links, err := page.Discover(body, pageURL, page.Options{Selector: src.Selector, Canonical: feed.CanonicalURL})
+	items, err := page.Items(src, body, pageURL, feed.CanonicalURL, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	res.page = true
-	for _, l := range links {
-		res.items = append(res.items, news.Item{FeedID: src.ID, Key: l.URL, Link: l.URL, Title: l.Text, Language: src.Language})
-	}
+	res.page, res.items = true, items
 	return res, nil
 }
 

@@ -69,7 +69,10 @@ func (u *Understander) HandleItems(ctx context.Context, src news.Source, items [
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		a := u.Understand(ctx, src, it)
+		a, err := u.Understand(ctx, src, it)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			u.logger().Warn("article page not used; the feed's text stands", "feed_id", src.ID, "item_key", it.Key, "err", err)
+		}
 		if u.Route == nil {
 			continue
 		}
@@ -80,19 +83,17 @@ func (u *Understander) HandleItems(ctx context.Context, src news.Source, items [
 	return nil
 }
 
-// Understand turns one item into an article. Fetch problems are logged and
-// the feed's own text is used instead: an article is never dropped because
-// its page could not be read.
-func (u *Understander) Understand(ctx context.Context, src news.Source, it news.Item) news.Article {
+// Understand turns one item into an article. When the article page cannot
+// be read, the article is still whole, made from the feed's (or listing's)
+// text, and the error says why the page was not used: an article is never
+// dropped because its page could not be read.
+func (u *Understander) Understand(ctx context.Context, src news.Source, it news.Item) (news.Article, error) {
 	now := time.Now
 	if u.Now != nil {
 		now = u.Now
 	}
-	log := u.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	start := now()
+	var pageErr error
 	a := news.Article{Item: it, SourceName: src.Name, TextSource: news.TextFromFeed}
 	if a.FeedID == "" {
 		a.FeedID = src.ID
@@ -102,7 +103,7 @@ func (u *Understander) Understand(ctx context.Context, src news.Source, it news.
 	case src.Kind == news.KindPage && u.Pages != nil && it.Link != "":
 		p, err := u.Pages.ReadArticle(ctx, it.Link)
 		if err != nil {
-			log.Warn("article page unreadable; using the listing's headline", "feed_id", src.ID, "item_key", it.Key, "err", err)
+			pageErr = err
 			break
 		}
 		if p.Title != "" {
@@ -118,14 +119,14 @@ func (u *Understander) Understand(ctx context.Context, src news.Source, it news.
 			a.Language = p.Lang
 		}
 	case u.Enricher != nil:
-		if err := u.Enricher.Enrich(ctx, &a); err != nil && !errors.Is(err, context.Canceled) {
-			log.Warn("article text not extracted; using the feed's text", "feed_id", src.ID, "item_key", it.Key, "err", err)
-		}
+		pageErr = u.Enricher.Enrich(ctx, &a)
 	}
-	if a.Lang == "" {
-		hint := a.Language
+	if a.Lang == "" || src.Language != "" && a.Lang != src.Language {
+		// The source's configured language is a better hint than what a
+		// feed or page declares (some declare "en" for Arabic text).
+		hint := src.Language
 		if hint == "" {
-			hint = src.Language
+			hint = a.Language
 		}
 		a.Lang = textproc.DetectLanguage(a.Title+"\n"+a.Text, hint)
 	}
@@ -142,7 +143,14 @@ func (u *Understander) Understand(ctx context.Context, src news.Source, it news.
 	if u.Understood != nil {
 		u.Understood(now().Sub(start), a.Relevance.Relevant)
 	}
-	return a
+	return a, pageErr
+}
+
+func (u *Understander) logger() *slog.Logger {
+	if u.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return u.Logger
 }
 
 // feedText is the longer of the item's content and description.
