@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -84,20 +85,9 @@ func checkFile(path string, src news.Source) (*feed.CheckResult, error) {
 	}
 	res.BytesRead = int64(len(body))
 	p, err := feed.Parse(body, "", src)
-	if err != nil {
-		var nf *feed.NotAFeedError
-		if errors.As(err, &nf) {
-			res.FeedLinks = nf.Links
-		}
+	if err := res.Describe(p, err, math.MaxInt); err != nil {
 		return res, err
 	}
-	res.Encoding = p.Encoding
-	res.FeedType = p.Type
-	res.Title = p.Title
-	res.Language = p.Language
-	res.ItemCount = len(p.Items)
-	res.Newest = p.Newest(max(5, len(p.Items)))
-	res.Repairs = p.Repairs
 	return res, nil
 }
 

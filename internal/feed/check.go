@@ -64,22 +64,33 @@ func (f *Fetcher) Check(ctx context.Context, url string) (*CheckResult, error) {
 	res.BytesRead = resp.BytesRead
 	res.Elapsed = resp.Elapsed
 	p, err := ParseAt(resp.Body, resp.ContentType, news.Source{ID: SourceID(url), URL: resp.URL}, f.opts.Now())
-	if err != nil {
-		var nf *NotAFeedError
-		if errors.As(err, &nf) {
-			res.FeedLinks = nf.Links
-		}
+	if err := res.Describe(p, err, 5); err != nil {
 		return res, err
 	}
-	res.Encoding = p.Encoding
-	res.FeedType = p.Type
-	res.Title = p.Title
-	res.Language = p.Language
-	res.ItemCount = len(p.Items)
-	res.Newest = p.Newest(5)
-	res.Repairs = p.Repairs
 	if h := f.clampHint(p.TTL); h > res.Hint {
 		res.Hint = h
 	}
 	return res, nil
+}
+
+// Describe fills the fields that come from parsing (encoding, type, title,
+// language, items, repairs, and up to newest of the newest items) from a
+// parse's outcome; after a failed parse it keeps the feed links an HTML page
+// advertised and returns the parse error.
+func (r *CheckResult) Describe(p *Parsed, err error, newest int) error {
+	if err != nil {
+		var nf *NotAFeedError
+		if errors.As(err, &nf) {
+			r.FeedLinks = nf.Links
+		}
+		return err
+	}
+	r.Encoding = p.Encoding
+	r.FeedType = p.Type
+	r.Title = p.Title
+	r.Language = p.Language
+	r.ItemCount = len(p.Items)
+	r.Newest = p.Newest(newest)
+	r.Repairs = p.Repairs
+	return nil
 }

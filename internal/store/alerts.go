@@ -126,13 +126,7 @@ func (s *Store) AllAlerts(ctx context.Context) ([]news.Alert, error) {
 		}
 		return it.Err()
 	}
-	var err error
-	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return scan(ctx, c) })
-	} else {
-		err = scan(ctx, s.rdb)
-	}
-	if err != nil {
+	if err := s.onEveryMaster(ctx, scan); err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}
 	slices.SortFunc(all, func(a, b news.Alert) int {

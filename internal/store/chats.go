@@ -588,13 +588,7 @@ func (s *Store) ChatIDs(ctx context.Context) ([]int64, error) {
 		}
 		return it.Err()
 	}
-	var err error
-	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return scan(ctx, c) })
-	} else {
-		err = scan(ctx, s.rdb)
-	}
-	if err != nil {
+	if err := s.onEveryMaster(ctx, scan); err != nil {
 		return nil, fmt.Errorf("list chats: %w", err)
 	}
 	slices.Sort(ids)

@@ -3,6 +3,7 @@
 package store
 
 import (
+	"context"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -35,3 +36,12 @@ func (s *Store) key(parts ...string) string {
 
 // tag wraps an id in braces, a Redis Cluster hash tag.
 func tag(id string) string { return "{" + id + "}" }
+
+// onEveryMaster runs scan against each node that holds keys: every master of
+// a Cluster (a SCAN on one node sees only its slots), else the one server.
+func (s *Store) onEveryMaster(ctx context.Context, scan func(ctx context.Context, c redis.Cmdable) error) error {
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return scan(ctx, c) })
+	}
+	return scan(ctx, s.rdb)
+}
