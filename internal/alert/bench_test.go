@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"math/rand/v2"
@@ -93,6 +94,118 @@ func benchAlertsAvoiding(tb testing.TB, arts []news.Article, n int, avoid []*Doc
 	return out
 }
 
+// benchAlertsShared generates n alerts the way users write them: mostly 1-3
+// words (a single word most often), two-word phrases, a few OR groups,
+// negations, prefixes and field filters, drawn from a pool of distinct
+// queries whose popularity follows a Zipf law (many chats follow
+// "migrants"), their words drawn with a Zipf law over the corpus words
+// ranked by document frequency (the commonest words, which are function
+// words no one alerts on, left out). A chat holds at most 5 alerts.
+func benchAlertsShared(tb testing.TB, arts []news.Article, n, distinct int) []news.Alert {
+	v := buildVocabulary(arts)
+	df := map[string]int{}
+	for _, a := range arts {
+		seen := map[string]bool{}
+		for _, w := range textproc.Words(a.Title + " " + a.Text) {
+			if k := wordKey(w); !seen[k] {
+				seen[k] = true
+				df[k]++
+			}
+		}
+	}
+	keyOf := func(w string) string {
+		ws := textproc.Words(w)
+		if len(ws) != 1 {
+			return ""
+		}
+		return wordKey(ws[0])
+	}
+	byKey := map[string]string{} // one written form per compared word
+	for _, w := range v.words {
+		if k := keyOf(w); k != "" && utf8.RuneCountInString(w) >= 4 {
+			if old, ok := byKey[k]; !ok || w < old {
+				byKey[k] = w
+			}
+		}
+	}
+	words := make([]string, 0, len(byKey))
+	for _, w := range byKey {
+		words = append(words, w)
+	}
+	slices.SortFunc(words, func(a, b string) int {
+		if c := df[keyOf(b)] - df[keyOf(a)]; c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	const functionWords = 150
+	words = words[min(functionWords, len(words)/2):]
+	rng := rand.New(rand.NewPCG(11, 12))
+	wordRank := rand.NewZipf(rng, 1.1, 20, uint64(len(words)-1))
+	// rank is the popularity of the query being written: the rank of its
+	// first word, times a penalty for longer queries, so that the most
+	// followed queries are single common words.
+	var rank float64
+	w := func() string {
+		r := wordRank.Uint64()
+		if rank == 0 {
+			rank = float64(r + 1)
+		}
+		return words[r]
+	}
+	type pooled struct {
+		q    string
+		rank float64
+	}
+	pool := make([]pooled, 0, distinct)
+	seen := map[string]bool{}
+	for len(pool) < distinct {
+		var q string
+		rank = 0
+		penalty := 20.0
+		switch k := rng.IntN(100); {
+		case k < 45:
+			q, penalty = w(), 1
+		case k < 65:
+			q = w() + " " + w()
+		case k < 70:
+			q = w() + " " + w() + " " + w()
+		case k < 80:
+			q = `"` + v.phrases[rng.IntN(len(v.phrases))] + `"`
+		case k < 86:
+			q = w() + " OR " + w()
+		case k < 88:
+			q = w() + " (" + w() + " OR " + w() + ")"
+		case k < 92:
+			q = w() + " -" + w()
+		case k < 95:
+			rs := []rune(w())
+			q = string(rs[:min(len(rs), 5+rng.IntN(3))]) + "*"
+		case k < 97:
+			q = "title:" + w()
+		case k < 99:
+			q = w() + " lang:" + news.Languages[rng.IntN(3)]
+		default:
+			q = w() + " source:" + v.sources[rng.IntN(len(v.sources))]
+		}
+		if _, err := Parse(q); err != nil || seen[q] {
+			continue
+		}
+		seen[q] = true
+		if rank == 0 {
+			rank = float64(len(words)) // a phrase: rare
+		}
+		pool = append(pool, pooled{q, rank * penalty})
+	}
+	slices.SortStableFunc(pool, func(a, b pooled) int { return cmp.Compare(a.rank, b.rank) })
+	popularity := rand.NewZipf(rng, 1.1, 2, uint64(len(pool)-1))
+	out := make([]news.Alert, 0, n)
+	for i := range n {
+		out = append(out, news.Alert{ID: fmt.Sprint(i), ChatID: int64(1 + i/5), Query: pool[popularity.Uint64()].q})
+	}
+	return out
+}
+
 // feedArticles reads the items' text of the real feeds in testdata/feeds
 // (tags stripped) as articles: more real vocabulary of the three languages.
 func feedArticles(tb testing.TB) []news.Article {
@@ -123,8 +236,9 @@ var benchData struct {
 	docs []*Document
 	// sets: alerts from the gold articles' own vocabulary (every alert word
 	// occurs in at least one of the articles matched: the worst case), from
-	// the whole corpus (gold articles, seed and ten real feeds), and 10 gold
-	// alerts among alerts on words the gold articles do not contain.
+	// the whole corpus (gold articles, seed and ten real feeds), 10 gold
+	// alerts among alerts on words the gold articles do not contain, and
+	// alerts shared across chats the way users write them.
 	sets map[string]benchSet
 }
 
@@ -151,6 +265,9 @@ func loadBench(b *testing.B) {
 			unrelated = append(unrelated, a)
 		}
 		benchData.sets["unrelated"] = parsedSet(unrelated)
+		// "shared": what users write (see benchAlertsShared), 20,000
+		// distinct queries over the whole corpus.
+		benchData.sets["shared"] = parsedSet(benchAlertsShared(b, append(slices.Clone(arts), feeds...), 100_000, 20_000))
 	})
 }
 
@@ -169,7 +286,7 @@ func parsedSet(alerts []news.Alert) benchSet {
 func BenchmarkMatch(b *testing.B) {
 	loadBench(b)
 	docs := benchData.docs
-	for _, vocab := range []string{"unrelated", "corpus", "gold"} {
+	for _, vocab := range []string{"unrelated", "corpus", "gold", "shared"} {
 		for _, n := range []int{10, 1_000, 100_000} {
 			benchMatch(b, docs, vocab, n)
 		}
@@ -184,6 +301,10 @@ func benchMatch(b *testing.B, docs []*Document, vocab string, n int) {
 		b.Fatal(err)
 	}
 	load := time.Since(start)
+	distinct := map[string]bool{}
+	for _, a := range alerts {
+		distinct[a.Query] = true
+	}
 	b.Run(fmt.Sprintf("vocab=%s/alerts=%d/index", vocab, n), func(b *testing.B) {
 		matches := 0
 		for b.Loop() {
@@ -193,6 +314,7 @@ func benchMatch(b *testing.B, docs []*Document, vocab string, n int) {
 		}
 		report(b, len(docs), matches)
 		b.ReportMetric(float64(load.Milliseconds()), "ms-load")
+		b.ReportMetric(float64(len(distinct)), "distinct-queries")
 	})
 	b.Run(fmt.Sprintf("vocab=%s/alerts=%d/naive", vocab, n), func(b *testing.B) {
 		matches := 0
@@ -245,5 +367,51 @@ func TestBenchAlerts_Mix(t *testing.T) {
 	}
 	if len(alerts) != 2000 || or == 0 || phrase == 0 || prefix == 0 || neg == 0 || field == 0 {
 		t.Fatalf("mix: %d alerts, %d OR, %d phrases, %d prefixes, %d negations, %d fields", len(alerts), or, phrase, prefix, neg, field)
+	}
+}
+
+// TestBenchAlertsShared_Mix pins the shared generator: queries repeat
+// across chats with a long tail, and every kind of query is there.
+func TestBenchAlertsShared_Mix(t *testing.T) {
+	alerts := benchAlertsShared(t, loadCorpus(t), 20_000, 4000)
+	perQuery := map[string]int{}
+	chats := map[int64]int{}
+	var or, phrase, prefix, neg, field, single int
+	for _, a := range alerts {
+		perQuery[a.Query]++
+		chats[a.ChatID]++
+		switch {
+		case strings.Contains(a.Query, " OR "):
+			or++
+		case strings.HasPrefix(a.Query, `"`):
+			phrase++
+		case strings.HasSuffix(a.Query, "*"):
+			prefix++
+		case strings.Contains(a.Query, " -"):
+			neg++
+		case strings.Contains(a.Query, ":"):
+			field++
+		case !strings.Contains(a.Query, " "):
+			single++
+		}
+	}
+	top, once := 0, 0
+	for _, n := range perQuery {
+		top = max(top, n)
+		if n == 1 {
+			once++
+		}
+	}
+	if len(alerts) != 20_000 || len(perQuery) > len(alerts)/2 || top < 100 || once < len(perQuery)/4 {
+		t.Fatalf("sharing: %d alerts, %d distinct queries, the most popular in %d chats, %d in one chat only",
+			len(alerts), len(perQuery), top, once)
+	}
+	if or == 0 || phrase == 0 || prefix == 0 || neg == 0 || field == 0 || single < len(alerts)/4 {
+		t.Fatalf("mix: %d OR, %d phrases, %d prefixes, %d negations, %d fields, %d single words", or, phrase, prefix, neg, field, single)
+	}
+	for chat, n := range chats {
+		if n > MaxAlertsPerChat {
+			t.Fatalf("chat %d has %d alerts", chat, n)
+		}
 	}
 }

@@ -71,12 +71,15 @@ func FuzzIndex(f *testing.F) {
 		}
 		d := NewDocument(a)
 		x := NewIndex()
-		alert := news.Alert{ID: "f", ChatID: 1, Query: query}
-		if err := x.Add(alert); err != nil {
-			t.Fatalf("Add(%q): %v", query, err)
+		// Two chats share the query: one group serves both.
+		alerts := []news.Alert{{ID: "f", ChatID: 1, Query: query}, {ID: "g", ChatID: 2, Query: query}}
+		for _, a := range alerts {
+			if err := x.Add(a); err != nil {
+				t.Fatalf("Add(%q): %v", query, err)
+			}
 		}
 		got := sorted(x.Match(d))
-		want := naiveMatch([]news.Alert{alert}, []*Query{q}, d)
+		want := naiveMatch(alerts, []*Query{q, q}, d)
 		if !slices.Equal(got, want) {
 			t.Fatalf("query %q text %q: index %v, direct %v", query, text, got, want)
 		}

@@ -154,8 +154,9 @@ func TestIndex_AddRemoveReplaceLoad(t *testing.T) {
 	}
 	// Removing everything leaves no posting behind.
 	x.Remove(9, "z")
-	if x.Len() != 0 || len(x.post) != 0 || len(x.chats) != 0 {
-		t.Fatalf("empty index still holds %d alerts, %d postings, %d chats", x.Len(), len(x.post), len(x.chats))
+	if x.Len() != 0 || len(x.terms) != 0 || len(x.byShape) != 0 || len(x.prefixes) != 0 || len(x.chats) != 0 {
+		t.Fatalf("empty index still holds %d alerts, %d terms, %d groups, %d prefixes, %d chats",
+			x.Len(), len(x.terms), len(x.byShape), len(x.prefixes), len(x.chats))
 	}
 }
 
@@ -232,4 +233,104 @@ func sortMatches(m []news.AlertMatch) {
 func sorted(m []news.AlertMatch) []news.AlertMatch {
 	sortMatches(m)
 	return m
+}
+
+func TestIndex_SharedQueryMatchesEveryChatAndSurvivesRemoval(t *testing.T) {
+	x := NewIndex()
+	alerts := []news.Alert{
+		{ID: "a", ChatID: 1, Query: "migrants"},
+		{ID: "b", ChatID: 2, Query: "migrants"},
+		{ID: "c", ChatID: 3, Query: "Migrants"}, // same words once normalized
+		{ID: "d", ChatID: 2, Query: "réfugiés"},
+	}
+	for _, a := range alerts {
+		if err := x.Add(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(x.byShape) != 2 {
+		t.Fatalf("%d query groups, want 2 (migrants, réfugiés)", len(x.byShape))
+	}
+	d := NewDocument(article("Des migrants secourus", "Des réfugiés aussi."))
+	want := func(ids ...string) []news.AlertMatch {
+		var out []news.AlertMatch
+		for _, a := range alerts {
+			if slices.Contains(ids, a.ID) {
+				out = append(out, news.AlertMatch{ChatID: a.ChatID, AlertID: a.ID, Query: a.Query})
+			}
+		}
+		return sorted(out)
+	}
+	if got := sorted(x.Match(d)); !slices.Equal(got, want("a", "b", "c", "d")) {
+		t.Fatalf("Match = %+v, want every chat's alert with its own query text", got)
+	}
+	if !x.Remove(1, "a") {
+		t.Fatal("Remove(1, a) = false")
+	}
+	if got := sorted(x.Match(d)); !slices.Equal(got, want("b", "c", "d")) {
+		t.Fatalf("after removing chat 1's alert: %+v", got)
+	}
+	// Replacing an alert with the same query keeps one group.
+	if err := x.Add(news.Alert{ID: "b", ChatID: 2, Query: "migrants"}); err != nil {
+		t.Fatal(err)
+	}
+	x.Remove(3, "c")
+	if got := sorted(x.Match(d)); !slices.Equal(got, want("b", "d")) || x.Len() != 2 || len(x.byShape) != 2 {
+		t.Fatalf("after removing chat 3's alert: %+v (Len %d, %d groups)", got, x.Len(), len(x.byShape))
+	}
+	x.Remove(2, "b")
+	if got := sorted(x.Match(d)); !slices.Equal(got, want("d")) || len(x.byShape) != 1 {
+		t.Fatalf("after removing the last migrants alert: %+v (%d groups)", got, len(x.byShape))
+	}
+}
+
+func TestIndex_SharedQueriesMatchLikeEvaluatingEveryAlert(t *testing.T) {
+	arts := loadCorpus(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	gen := &queryGen{rng: rng, v: buildVocabulary(arts)}
+	pool := make([]string, 80)
+	for i := range pool {
+		pool[i], _ = gen.query()
+	}
+	x := NewIndex()
+	live := map[[2]string]news.Alert{}
+	for i := range 3000 {
+		a := news.Alert{ID: fmt.Sprint(i % 400), ChatID: int64(1 + rng.IntN(30)), Query: pool[rng.IntN(len(pool))]}
+		if rng.IntN(4) == 0 {
+			x.Remove(a.ChatID, a.ID)
+			delete(live, [2]string{fmt.Sprint(a.ChatID), a.ID})
+			continue
+		}
+		if err := x.Add(a); err != nil {
+			t.Fatalf("Add(%q): %v", a.Query, err)
+		}
+		live[[2]string{fmt.Sprint(a.ChatID), a.ID}] = a
+	}
+	var (
+		alerts  []news.Alert
+		queries []*Query
+	)
+	for _, a := range live {
+		q, _ := Parse(a.Query)
+		alerts, queries = append(alerts, a), append(queries, q)
+	}
+	if x.Len() != len(alerts) || len(x.byShape) > len(pool) {
+		t.Fatalf("Len %d with %d groups, want %d alerts in at most %d groups", x.Len(), len(x.byShape), len(alerts), len(pool))
+	}
+	total := 0
+	for i := range len(arts) + 100 {
+		a := mixedArticle(rng, arts)
+		if i < len(arts) {
+			a = arts[i]
+		}
+		d := NewDocument(a)
+		got, want := sorted(x.Match(d)), naiveMatch(alerts, queries, d)
+		if !slices.Equal(got, want) {
+			t.Fatalf("article %q: only index %v, only naive %v", a.Title, diff(got, want), diff(want, got))
+		}
+		total += len(got)
+	}
+	if total == 0 {
+		t.Fatal("no article matched any alert: the test proves nothing")
+	}
 }

@@ -17,7 +17,10 @@
 // (a word, an OR of words, two words, a prefix, with or without excluded
 // words) finding the anchors decides the match without evaluating the tree.
 // So the cost of matching grows with the number of alerts that could match,
-// not with the number of alerts.
+// not with the number of alerts. Alerts whose queries are the same once
+// normalized (many chats follow the same word) share one entry, found and
+// evaluated once per article for all of them; the other trees are
+// evaluated on the article's terms interned as integers.
 package alert
 
 import (

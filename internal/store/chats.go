@@ -223,7 +223,9 @@ func (s *Store) chatTx(ctx context.Context, fn func(rd redis.Cmdable, exec func(
 			return err
 		})
 	}
-	const attempts = 20
+	// Writers of one chat are few (its admins, the sender, the bot), but a
+	// burst of them on a busy server can lose the race many times in a row.
+	const attempts = 64
 	var err error
 	for i := range attempts {
 		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error {
@@ -237,7 +239,7 @@ func (s *Store) chatTx(ctx context.Context, fn func(rd redis.Cmdable, exec func(
 		}
 		// Another writer won: back off a little, with jitter, and read again.
 		select {
-		case <-time.After(time.Duration(1+rand.IntN(1<<min(i, 5))) * time.Millisecond):
+		case <-time.After(time.Duration(1+rand.IntN(1<<min(i, 6))) * time.Millisecond):
 		case <-ctx.Done():
 			return ctx.Err()
 		}
