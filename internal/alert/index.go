@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,58 +17,116 @@ import (
 // Index holds every chat's alerts compiled for matching. It is safe for
 // concurrent use: matching takes a read lock, changes a write lock.
 type Index struct {
-	mu     sync.RWMutex
+	mu sync.RWMutex
+	tables
+}
+
+// tables is the content of an Index, swapped as a whole by Load.
+//
+// Alerts with the same query (the same tree once normalized: many chats
+// follow "migrants" or "الهجرة") share one group, evaluated once per
+// article for all of its subscribers. Groups are numbered densely by slot
+// (free slots are listed in free) so that postings are plain slot lists and
+// matching keeps its per-group counters in a slice: the hot loop reads
+// contiguous memory. Index keys (words, title words, sources, languages)
+// are interned as term ids, so that an article's terms are looked up once
+// and an alert's tree is evaluated on an array of term stamps instead of
+// hashing strings.
+type tables struct {
 	chats  map[int64]map[string]*entry
 	alerts int
-	// Alerts are numbered densely by slot (free slots are listed in free)
-	// so that postings are plain slot lists and matching keeps its
-	// per-alert counters in a slice: the hot loop reads contiguous memory.
-	post map[string][]int32 // anchor key -> slots of the alerts anchored there
+	// byShape finds the group of a query tree (see shapeKey).
+	byShape map[string]int32
+	groups  []*group   // by slot; nil for a free slot
+	meta    []slotMeta // by slot
+	// first is, by slot, what Match reports for the group's first alert
+	// (most groups have one): reporting reads this contiguous slice.
+	first []news.AlertMatch
+	free  []int32
+	// terms interns index keys; termKeys, termRefs, post and vpost are by
+	// term id (free ids are listed in freeTerms).
+	terms     map[string]int32
+	termKeys  []string
+	termRefs  []int32
+	post      [][]int32 // slots of the groups anchored on the term
+	vpost     [][]int32 // slots of the groups the term rules out
+	freeTerms []int32
+	vetoes    int // postings in vpost
 	// prefixes holds the prefix anchors, keyed by the unmarked prefix, and
 	// every beginning of them (MinPrefixLen letters or more), so that a
 	// document walks each word's beginnings only while some prefix alert
 	// could still match.
 	prefixes map[string]*prefixNode
-	// vpost lists, for an anchor key, the alerts that it rules out.
-	vpost map[string][]int32
-	// matchOf is, by slot, what Match reports for the alert.
-	matchOf []news.AlertMatch
-	slots   []*entry
-	meta    []slotMeta
-	free    []int32
 }
 
-// slotMeta is what the matching loop needs of an alert before evaluating it.
-type slotMeta struct {
-	need  uint8 // distinct anchors to find before evaluating (0: free slot)
-	exact bool  // finding them is a match: nothing to evaluate
+// slotMeta is what the matching loop needs of a group, packed in a byte so
+// that the counters and the metadata of 100,000 groups stay in cache: the
+// low bits are need (distinct anchors to find before evaluating; 0 for a
+// free slot), then the flags below.
+type slotMeta uint8
+
+const (
+	needBits  slotMeta = 0x0f
+	metaExact slotMeta = 0x10 // finding the anchors is a match: nothing to evaluate
+	metaMore  slotMeta = 0x20 // the group has more than one alert
+)
+
+func (m slotMeta) need() uint8 { return uint8(m & needBits) }
+
+// slotMetaOf is the metadata of g.
+func slotMetaOf(g *group) slotMeta {
+	m := slotMeta(g.need) & needBits
+	if g.exact {
+		m |= metaExact
+	}
+	if len(g.subs) > 1 {
+		m |= metaMore
+	}
+	return m
 }
 
-// entry is one compiled alert.
+// entry is one alert of one chat.
 type entry struct {
-	alert   news.Alert
+	alert news.Alert
+	query *Query
+	slot  int32 // its group
+}
+
+// group is one distinct query tree and the alerts that share it.
+type group struct {
+	shape   string
 	query   *Query
 	anchors []string
 	// need is how many distinct anchors a document must contain before
-	// the alert is worth evaluating: 1 (any of them), or 2 for an AND with
+	// the query is worth evaluating: 1 (any of them), or 2 for an AND with
 	// two anchored children (both must be there).
 	need uint8
 	// exact is true when containing the anchors (and none of the vetoes)
 	// is the same as matching: a plain word, source or language, an OR of
 	// them, an AND of two, with or without negated ones.
 	exact bool
-	// vetoes are anchors that rule the alert out (its negated words).
+	// vetoes are anchors that rule the query out (its negated words).
 	vetoes []string
-	slot   int32
+	// prog is the tree with its terms interned, evaluated when not exact.
+	prog *cnode
+	// refs are the term ids the group holds a reference on.
+	refs []int32
+	// subs are what Match reports for each alert of the group, in the
+	// order they were added.
+	subs []news.AlertMatch
 }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{
+	return &Index{tables: newTables()}
+}
+
+func newTables() tables {
+	return tables{
 		chats:    make(map[int64]map[string]*entry),
-		post:     make(map[string][]int32),
+		byShape:  make(map[string]int32),
+		terms:    make(map[string]int32),
 		prefixes: make(map[string]*prefixNode),
-		vpost:    make(map[string][]int32),
 	}
 }
 
@@ -78,7 +137,18 @@ func (x *Index) Len() int {
 	return x.alerts
 }
 
-func compile(a news.Alert) (*entry, error) {
+// compiled is an alert parsed and planned, ready to insert.
+type compiled struct {
+	alert   news.Alert
+	query   *Query
+	shape   string
+	anchors []string
+	need    uint8
+	exact   bool
+	vetoes  []string
+}
+
+func compile(a news.Alert) (*compiled, error) {
 	q, err := Parse(a.Query)
 	if err != nil {
 		return nil, err
@@ -88,11 +158,11 @@ func compile(a news.Alert) (*entry, error) {
 		// Parse refuses queries without a positive term; this cannot happen.
 		return nil, &ParseError{Pos: 0, Code: CodeNegationOnly, Near: a.Query}
 	}
-	e := &entry{alert: a, query: q, anchors: keys, need: need, exact: exactPlan(q.root, need)}
-	if !e.exact {
-		e.vetoes, e.exact = vetoPlan(q.root, keys, need)
+	c := &compiled{alert: a, query: q, shape: shapeKey(q.root), anchors: keys, need: need, exact: exactPlan(q.root, need)}
+	if !c.exact {
+		c.vetoes, c.exact = vetoPlan(q.root, keys, need)
 	}
-	return e, nil
+	return c, nil
 }
 
 // vetoPlan handles an AND of exact leaves and negated ones (migrants
@@ -198,14 +268,14 @@ func plan(root *node) (keys []string, need uint8, ok bool) {
 // Add compiles alert a and adds it, replacing an alert with the same chat
 // and id. A query that does not parse is refused with its *ParseError.
 func (x *Index) Add(a news.Alert) error {
-	e, err := compile(a)
+	c, err := compile(a)
 	if err != nil {
 		return fmt.Errorf("alert %s of chat %d: %w", a.ID, a.ChatID, err)
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.remove(a.ChatID, a.ID)
-	x.insert(e)
+	x.insert(c)
 	return nil
 }
 
@@ -220,15 +290,15 @@ func (x *Index) Remove(chatID int64, alertID string) bool {
 // removes them all). Alerts that do not parse are left out and reported in
 // the joined error; the others are in the index either way.
 func (x *Index) ReplaceChat(chatID int64, alerts []news.Alert) error {
-	entries, err := compileAll(alerts)
+	all, err := compileAll(alerts)
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for id := range x.chats[chatID] {
 		x.remove(chatID, id)
 	}
-	for _, e := range entries {
-		if e.alert.ChatID == chatID {
-			x.insert(e)
+	for _, c := range all {
+		if c.alert.ChatID == chatID {
+			x.insert(c)
 		}
 	}
 	return err
@@ -237,109 +307,170 @@ func (x *Index) ReplaceChat(chatID int64, alerts []news.Alert) error {
 // Load replaces the whole index with alerts. Alerts that do not parse are
 // left out and reported in the joined error.
 func (x *Index) Load(alerts []news.Alert) error {
-	entries, err := compileAll(alerts)
-	fresh := NewIndex()
-	for _, e := range entries {
-		fresh.remove(e.alert.ChatID, e.alert.ID)
-		fresh.insert(e)
+	all, err := compileAll(alerts)
+	fresh := newTables()
+	for _, c := range all {
+		fresh.remove(c.alert.ChatID, c.alert.ID)
+		fresh.insert(c)
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.chats, x.post, x.prefixes, x.alerts = fresh.chats, fresh.post, fresh.prefixes, fresh.alerts
-	x.slots, x.meta, x.free = fresh.slots, fresh.meta, fresh.free
-	x.vpost, x.matchOf = fresh.vpost, fresh.matchOf
+	x.tables = fresh
 	return err
 }
 
-func compileAll(alerts []news.Alert) ([]*entry, error) {
+func compileAll(alerts []news.Alert) ([]*compiled, error) {
 	var errs []error
-	entries := make([]*entry, 0, len(alerts))
+	all := make([]*compiled, 0, len(alerts))
 	for _, a := range alerts {
-		e, err := compile(a)
+		c, err := compile(a)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("alert %s of chat %d: %w", a.ID, a.ChatID, err))
 			continue
 		}
-		entries = append(entries, e)
+		all = append(all, c)
 	}
-	return entries, errors.Join(errs...)
+	return all, errors.Join(errs...)
 }
 
-func (x *Index) insert(e *entry) {
-	byID := x.chats[e.alert.ChatID]
+func (x *tables) insert(c *compiled) {
+	byID := x.chats[c.alert.ChatID]
 	if byID == nil {
 		byID = make(map[string]*entry)
-		x.chats[e.alert.ChatID] = byID
+		x.chats[c.alert.ChatID] = byID
 	}
-	byID[e.alert.ID] = e
-	m := slotMeta{need: e.need, exact: e.exact}
-	am := news.AlertMatch{ChatID: e.alert.ChatID, AlertID: e.alert.ID, Query: e.alert.Query}
-	if n := len(x.free); n > 0 {
-		e.slot = x.free[n-1]
-		x.free = x.free[:n-1]
-		x.slots[e.slot], x.meta[e.slot], x.matchOf[e.slot] = e, m, am
-	} else {
-		e.slot = int32(len(x.slots))
-		x.slots, x.meta, x.matchOf = append(x.slots, e), append(x.meta, m), append(x.matchOf, am)
+	slot, ok := x.byShape[c.shape]
+	if !ok {
+		slot = x.newGroup(c)
 	}
-	for _, k := range e.anchors {
-		if p, ok := strings.CutPrefix(k, prefixMark); ok {
-			x.addPrefix(p, e.slot)
-		} else {
-			x.post[k] = append(x.post[k], e.slot)
-		}
-	}
-	for _, k := range e.vetoes {
-		x.vpost[k] = append(x.vpost[k], e.slot)
-	}
+	g := x.groups[slot]
+	g.subs = append(g.subs, news.AlertMatch{ChatID: c.alert.ChatID, AlertID: c.alert.ID, Query: c.alert.Query})
+	x.meta[slot], x.first[slot] = slotMetaOf(g), g.subs[0]
+	byID[c.alert.ID] = &entry{alert: c.alert, query: g.query, slot: slot}
 	x.alerts++
 }
 
-func (x *Index) remove(chatID int64, alertID string) bool {
+// newGroup adds a group for the query of c, without subscribers.
+func (x *tables) newGroup(c *compiled) int32 {
+	g := &group{shape: c.shape, query: c.query, anchors: c.anchors, need: c.need, exact: c.exact, vetoes: c.vetoes}
+	m := slotMetaOf(g)
+	var slot int32
+	if n := len(x.free); n > 0 {
+		slot = x.free[n-1]
+		x.free = x.free[:n-1]
+		x.groups[slot], x.meta[slot], x.first[slot] = g, m, news.AlertMatch{}
+	} else {
+		slot = int32(len(x.groups))
+		x.groups, x.meta, x.first = append(x.groups, g), append(x.meta, m), append(x.first, news.AlertMatch{})
+	}
+	x.byShape[g.shape] = slot
+	for _, k := range g.anchors {
+		if p, ok := strings.CutPrefix(k, prefixMark); ok {
+			x.addPrefix(p, slot)
+		} else {
+			id := x.ref(g, k)
+			x.post[id] = append(x.post[id], slot)
+		}
+	}
+	for _, k := range g.vetoes {
+		id := x.ref(g, k)
+		x.vpost[id] = append(x.vpost[id], slot)
+		x.vetoes++
+	}
+	if !g.exact {
+		g.prog = x.compileNode(g, g.query.root, false)
+	}
+	return slot
+}
+
+// ref interns index key k for group g and returns its term id.
+func (x *tables) ref(g *group, k string) int32 {
+	id, ok := x.terms[k]
+	if !ok {
+		if n := len(x.freeTerms); n > 0 {
+			id = x.freeTerms[n-1]
+			x.freeTerms = x.freeTerms[:n-1]
+			x.termKeys[id], x.termRefs[id] = k, 0
+		} else {
+			id = int32(len(x.termKeys))
+			x.termKeys, x.termRefs = append(x.termKeys, k), append(x.termRefs, 0)
+			x.post, x.vpost = append(x.post, nil), append(x.vpost, nil)
+		}
+		x.terms[k] = id
+	}
+	x.termRefs[id]++
+	g.refs = append(g.refs, id)
+	return id
+}
+
+func (x *tables) remove(chatID int64, alertID string) bool {
 	byID := x.chats[chatID]
 	e, ok := byID[alertID]
 	if !ok {
 		return false
 	}
 	delete(byID, alertID)
-	x.slots[e.slot], x.meta[e.slot], x.matchOf[e.slot] = nil, slotMeta{}, news.AlertMatch{}
-	x.free = append(x.free, e.slot)
-	for _, k := range e.vetoes {
-		removeSlot(x.vpost, k, e.slot)
-	}
 	if len(byID) == 0 {
 		delete(x.chats, chatID)
 	}
-	for _, k := range e.anchors {
-		if p, ok := strings.CutPrefix(k, prefixMark); ok {
-			x.removePrefix(p, e.slot)
-		} else {
-			removeSlot(x.post, k, e.slot)
-		}
-	}
 	x.alerts--
+	g := x.groups[e.slot]
+	if i := slices.IndexFunc(g.subs, func(m news.AlertMatch) bool { return m.ChatID == chatID && m.AlertID == alertID }); i >= 0 {
+		g.subs = slices.Delete(g.subs, i, i+1)
+	}
+	if len(g.subs) == 0 {
+		x.dropGroup(e.slot)
+	} else {
+		x.meta[e.slot], x.first[e.slot] = slotMetaOf(g), g.subs[0]
+	}
 	return true
 }
 
-// removeSlot removes slot from the posting list of k.
-func removeSlot(post map[string][]int32, k string, slot int32) {
-	list := post[k]
+// dropGroup removes the group at slot, which has no subscriber left.
+func (x *tables) dropGroup(slot int32) {
+	g := x.groups[slot]
+	delete(x.byShape, g.shape)
+	x.groups[slot], x.meta[slot], x.first[slot] = nil, 0, news.AlertMatch{}
+	x.free = append(x.free, slot)
+	for _, k := range g.anchors {
+		if p, ok := strings.CutPrefix(k, prefixMark); ok {
+			x.removePrefix(p, slot)
+		} else {
+			id := x.terms[k]
+			x.post[id] = removeSlot(x.post[id], slot)
+		}
+	}
+	for _, k := range g.vetoes {
+		id := x.terms[k]
+		x.vpost[id] = removeSlot(x.vpost[id], slot)
+		x.vetoes--
+	}
+	for _, id := range g.refs {
+		if x.termRefs[id]--; x.termRefs[id] == 0 {
+			delete(x.terms, x.termKeys[id])
+			x.termKeys[id], x.post[id], x.vpost[id] = "", nil, nil
+			x.freeTerms = append(x.freeTerms, id)
+		}
+	}
+}
+
+// removeSlot removes one occurrence of slot from list.
+func removeSlot(list []int32, slot int32) []int32 {
 	if i := slices.Index(list, slot); i >= 0 {
 		last := len(list) - 1
 		list[i] = list[last]
 		list = list[:last]
 	}
 	if len(list) == 0 {
-		delete(post, k)
-	} else {
-		post[k] = list
+		return nil
 	}
+	return list
 }
 
 // prefixNode is one beginning of the registered prefixes.
 type prefixNode struct {
 	below int32   // registered prefixes that start with this beginning (itself included)
-	slots []int32 // alerts anchored on exactly this prefix
+	slots []int32 // groups anchored on exactly this prefix
 }
 
 // beginnings calls f with every beginning of p of MinPrefixLen letters or
@@ -357,7 +488,7 @@ func beginnings(p string, f func(b string)) {
 	}
 }
 
-func (x *Index) addPrefix(p string, slot int32) {
+func (x *tables) addPrefix(p string, slot int32) {
 	beginnings(p, func(b string) {
 		node := x.prefixes[b]
 		if node == nil {
@@ -370,7 +501,7 @@ func (x *Index) addPrefix(p string, slot int32) {
 	node.slots = append(node.slots, slot)
 }
 
-func (x *Index) removePrefix(p string, slot int32) {
+func (x *tables) removePrefix(p string, slot int32) {
 	if node := x.prefixes[p]; node != nil {
 		if i := slices.Index(node.slots, slot); i >= 0 {
 			node.slots = slices.Delete(node.slots, i, i+1)
@@ -385,32 +516,64 @@ func (x *Index) removePrefix(p string, slot int32) {
 	})
 }
 
-// scratch is one Match call's per-alert counters, reused through a pool.
+// scratch is one Match call's working memory, reused through a pool.
 type scratch struct {
-	counts  []uint8 // by slot: anchors of the alert found so far
+	counts  []uint8 // by group slot: anchors of the group found so far
 	touched []int32 // slots whose count is not zero
 	matched []int32
+	// stamp is, by term id, the generation of the last Match call whose
+	// article contains the term: gen marks the terms of this one, with no
+	// clearing between calls.
+	stamp   []uint32
+	gen     uint32
+	present []int32  // term ids of the article
+	bits    []uint64 // by group slot: matched (collect leaves it clear)
 }
 
-// vetoed is the count of an alert ruled out by one of its vetoes: above
-// any need, so the alert is never evaluated.
+// vetoed is the count of a group ruled out by one of its vetoes: above any
+// need, so the group is never evaluated.
 const vetoed = 255
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// Match returns the alerts that match document d, in the order of their
-// slots in the index (deterministic for an index built the same way; sort
-// them if an order matters).
+// reset readies s for an index of groups groups and terms terms.
+func (s *scratch) reset(groups, terms int) {
+	if len(s.counts) < groups {
+		s.counts = make([]uint8, groups+groups/4)
+	}
+	if len(s.stamp) < terms {
+		s.stamp = make([]uint32, terms+terms/4)
+	}
+	s.gen++
+	if s.gen == 0 {
+		clear(s.stamp)
+		s.gen = 1
+	}
+}
+
+// has reports whether the article of this Match call contains term id.
+func (s *scratch) has(id int32) bool { return s.stamp[id] == s.gen }
+
+// Match returns the alerts that match document d: the groups in the order
+// of their slots in the index, each group's alerts in the order they were
+// added (deterministic for an index built the same way; sort them if an
+// order matters).
 func (x *Index) Match(d *Document) []news.AlertMatch {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	s := scratchPool.Get().(*scratch)
-	if len(s.counts) < len(x.slots) {
-		s.counts = make([]uint8, len(x.slots)+len(x.slots)/4)
+	s.reset(len(x.groups), len(x.termKeys))
+	// Every term of the article is stamped before any group is evaluated:
+	// evaluation reads the stamps.
+	for _, k := range d.anchors {
+		if id, ok := x.terms[k]; ok && !s.has(id) {
+			s.stamp[id] = s.gen
+			s.present = append(s.present, id)
+		}
 	}
-	if len(x.vpost) > 0 {
-		for _, k := range d.anchors {
-			for _, slot := range x.vpost[k] {
+	if x.vetoes > 0 {
+		for _, id := range s.present {
+			for _, slot := range x.vpost[id] {
 				if s.counts[slot] == 0 {
 					s.touched = append(s.touched, slot)
 				}
@@ -418,54 +581,98 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 			}
 		}
 	}
-	for _, k := range d.anchors {
-		x.hit(s, d, x.post[k])
+	for _, id := range s.present {
+		x.hit(s, d, x.post[id])
 	}
 	if len(x.prefixes) > 0 {
-		prev := ""
+		prev, stop := "", 0
 		for _, w := range d.states {
-			x.hitPrefixes(s, d, w, commonPrefixLen(prev, w))
+			stop = x.hitPrefixes(s, d, w, commonPrefixLen(prev, w), stop)
 			prev = w
 		}
 	}
 	var out []news.AlertMatch
 	if len(s.matched) > 0 {
-		slices.Sort(s.matched)
-		out = make([]news.AlertMatch, len(s.matched))
-		for i, slot := range s.matched {
-			out[i] = x.matchOf[slot]
-		}
+		out = x.collect(s)
 	}
 	for _, slot := range s.touched {
 		s.counts[slot] = 0
 	}
-	s.touched, s.matched = s.touched[:0], s.matched[:0]
+	s.touched, s.matched, s.present = s.touched[:0], s.matched[:0], s.present[:0]
 	scratchPool.Put(s)
+	return out
+}
+
+// collect returns what Match reports for the matched groups, in slot
+// order. The slots are put in order through a bitset rather than sorted:
+// scanning len(groups)/64 words costs less than sorting thousands of slots.
+func (x *Index) collect(s *scratch) []news.AlertMatch {
+	words := (len(x.groups) + 63) / 64
+	if len(s.bits) < words {
+		s.bits = make([]uint64, words+words/4)
+	}
+	n := len(s.matched)
+	for _, slot := range s.matched {
+		s.bits[slot/64] |= 1 << (slot % 64)
+		if x.meta[slot]&metaMore != 0 {
+			n += len(x.groups[slot].subs) - 1
+		}
+	}
+	out := make([]news.AlertMatch, 0, n)
+	for i, w := range s.bits[:words] {
+		for w != 0 {
+			slot := i*64 + bits.TrailingZeros64(w)
+			w &= w - 1
+			if x.meta[slot]&metaMore == 0 {
+				out = append(out, x.first[slot])
+			} else {
+				out = append(out, x.groups[slot].subs...)
+			}
+		}
+		s.bits[i] = 0
+	}
 	return out
 }
 
 // hitPrefixes counts the prefix anchors that word state w starts with. The
 // states are sorted, so the beginnings w shares with the previous state
-// (its first shared bytes) were counted already and are only walked through.
-func (x *Index) hitPrefixes(s *scratch, d *Document, w string, shared int) {
+// (its first shared bytes) were looked up and counted already: those the
+// previous state had (below prevStop) are walked through without a lookup,
+// and the first it lacked ends the walk. It returns where the walk of w
+// stopped: the length of its first beginning that no prefix starts with, or
+// len(w)+1.
+func (x *Index) hitPrefixes(s *scratch, d *Document, w string, shared, prevStop int) int {
 	n := 0
 	for i := range w {
 		if n >= MinPrefixLen {
-			node := x.prefixes[w[:i]]
-			if node == nil {
-				return
-			}
-			if i > shared {
+			if i <= shared {
+				if i >= prevStop {
+					return i
+				}
+			} else {
+				node := x.prefixes[w[:i]]
+				if node == nil {
+					return i
+				}
 				x.hit(s, d, node.slots)
 			}
 		}
 		n++
 	}
-	if n >= MinPrefixLen && len(w) > shared {
-		if node := x.prefixes[w]; node != nil {
+	if n >= MinPrefixLen {
+		if len(w) <= shared {
+			if len(w) >= prevStop {
+				return len(w)
+			}
+		} else {
+			node := x.prefixes[w]
+			if node == nil {
+				return len(w)
+			}
 			x.hit(s, d, node.slots)
 		}
 	}
+	return len(w) + 1
 }
 
 // commonPrefixLen is the number of leading bytes a and b share.
@@ -479,13 +686,14 @@ func commonPrefixLen(a, b string) int {
 	return n
 }
 
-// hit counts one found anchor for each alert of slots, and evaluates those
+// hit counts one found anchor for each group of slots, and evaluates those
 // that have all the anchors they need.
 func (x *Index) hit(s *scratch, d *Document, slots []int32) {
-	counts, meta := s.counts[:len(x.slots)], x.meta
+	counts, meta := s.counts[:len(x.groups)], x.meta
 	for _, slot := range slots {
 		c, m := counts[slot], meta[slot]
-		if c >= m.need {
+		need := m.need()
+		if c >= need {
 			continue // already evaluated
 		}
 		if c == 0 {
@@ -493,7 +701,7 @@ func (x *Index) hit(s *scratch, d *Document, slots []int32) {
 		}
 		c++
 		counts[slot] = c
-		if c == m.need && (m.exact || x.slots[slot].query.Matches(d)) {
+		if c == need && (m&metaExact != 0 || s.eval(x.groups[slot].prog, d)) {
 			s.matched = append(s.matched, slot)
 		}
 	}
