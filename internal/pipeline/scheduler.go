@@ -162,6 +162,9 @@ type Scheduler struct {
 	opts    Options
 
 	slots chan struct{} // Concurrency tokens
+	// freed wakes Run when a poll ends, so a free slot is refilled at once
+	// rather than at the next tick.
+	freed chan struct{}
 	mu    sync.Mutex
 	hosts map[string]int  // polls in flight per host
 	busy  map[string]bool // feeds in flight in this process
@@ -175,6 +178,7 @@ func New(st FeedStore, f Fetcher, h Handler, opts Options) *Scheduler {
 	return &Scheduler{
 		store: st, fetcher: f, handler: h, opts: opts,
 		slots: make(chan struct{}, opts.Concurrency),
+		freed: make(chan struct{}, 1),
 		hosts: map[string]int{},
 		busy:  map[string]bool{},
 	}
@@ -244,6 +248,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			s.wg.Wait()
 			return nil
 		case <-t.C:
+		case <-s.freed:
 		}
 	}
 }
@@ -279,7 +284,13 @@ func (s *Scheduler) dispatch(ctx context.Context) {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			defer func() { <-s.slots }()
+			defer func() {
+				<-s.slots
+				select {
+				case s.freed <- struct{}{}:
+				default: // Run is already due to look
+				}
+			}()
 			defer release()
 			s.poll(ctx, st)
 		}()
