@@ -113,6 +113,12 @@ func TestReplicas_DeliverEveryStoryThroughKillAndSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs three processes for a minute or two")
 	}
+	if os.Getenv("REDIS_URL") == "" {
+		// Three processes sharing one in-process miniredis measure miniredis,
+		// not MigraWatch: it serializes every command and its blocking
+		// stream reads behave differently after a client dies.
+		t.Skip("needs a real Redis: set REDIS_URL (.ci/run does)")
+	}
 	h := newReplicaHarness(t)
 	ctx := context.Background()
 	chats := h.seedChats(t)
