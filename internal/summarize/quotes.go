@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -43,9 +44,13 @@ type quoteFinder struct {
 	persons []*person
 	bodies  []speaker
 	subj    []*speaker // per sentence: who speaks (or acts) in it, when known
+	quoted  []*speaker // per sentence: who was last quoted in it
+	folded  string     // the folded text, when a rule needed it
 	docSpk  *speaker   // who last spoke "in a statement" (a document's author)
 	docSent int        // the sentence where docSpk spoke
 	out     []news.Quote
+	outPos  []int  // where each quote of out opens
+	missed  []span // spans of 6+ words left without a speaker
 	seen    map[string]bool
 }
 
@@ -61,13 +66,53 @@ func extractQuotes(text, lang string, spans []span, sents []sentence) []news.Quo
 		qf.toks[i] = tokenizeCached(text, s, qf.spans, cache)
 	}
 	qf.subj = make([]*speaker, len(qf.sents))
+	qf.quoted = make([]*speaker, len(qf.sents))
 	if lang != news.Arabic {
 		qf.registerLatinNames()
 	}
 	for i := range qf.sents {
 		qf.sentence(i)
 	}
+	qf.pullQuotes()
 	return qf.out
+}
+
+// pullQuotes attributes a quoted span left without a speaker (typically a
+// subheading or an exergue that repeats someone's words) when its words
+// are, in order, part of a quote the article attributes elsewhere: it takes
+// that quote's speaker.
+func (qf *quoteFinder) pullQuotes() {
+	type added struct {
+		q   news.Quote
+		pos int
+	}
+	var adds []added
+	if len(qf.missed) == 0 || len(qf.out) == 0 {
+		return
+	}
+	fulls := make([]string, len(qf.out))
+	for x, q := range qf.out {
+		fulls[x] = " " + strings.Join(foldWords(q.Text), " ") + " "
+	}
+	for _, sp := range qf.missed {
+		t := strings.TrimSpace(qf.text[sp.start:sp.end])
+		key := strings.Join(foldWords(t), " ")
+		if qf.seen[key] {
+			continue
+		}
+		for x, q := range qf.out {
+			if strings.Contains(fulls[x], " "+key+" ") {
+				qf.seen[key] = true
+				adds = append(adds, added{news.Quote{Text: t, Speaker: q.Speaker, Role: q.Role}, sp.open})
+				break
+			}
+		}
+	}
+	for _, a := range adds {
+		at := sort.SearchInts(qf.outPos, a.pos)
+		qf.out = slices.Insert(qf.out, at, a.q)
+		qf.outPos = slices.Insert(qf.outPos, at, a.pos)
+	}
 }
 
 // sentence attributes the quotes of sentence i and records who speaks in it.
@@ -91,6 +136,11 @@ func (qf *quoteFinder) sentence(i int) {
 		fresh := strings.HasPrefix(t.f, "بيان") || strings.HasPrefix(t.f, "وبيان")
 		for y := x - 1; y >= 0 && y >= x-2; y-- {
 			if f := ts[y].f; f == "a" || f == "an" || f == "un" || f == "une" || f == "في" {
+				fresh = true
+			}
+			if y == x-1 && ownDocument[ts[y].f] && y > 0 && (ts[y-1].f == "in" || ts[y-1].f == "dans") {
+				// "In the statement, CPS said", "dans son communiqué, X": the
+				// document of this sentence's speaker.
 				fresh = true
 			}
 		}
@@ -132,7 +182,15 @@ func (qf *quoteFinder) quote(i, k int) {
 		if !found {
 			spk, found = qf.before(i, k)
 		}
-		if !found && k > 0 && ts[k-1].kind == tkPunct && ts[k-1].text == ":" {
+		colon := k > 0 && ts[k-1].kind == tkPunct && ts[k-1].text == ":"
+		if spk == nil && colon && qf.lang != news.Arabic {
+			// "..., comme Karim, un Tunisien de 25 ans : « »": the name whose
+			// appositions run up to the colon introduces the quote.
+			if s := qf.colonApposition(ts[:k-1]); s != nil {
+				spk, found = s, true
+			}
+		}
+		if !found && colon {
 			// "X ...: « »": the sentence's subject introduces the quote.
 			spk = qf.colonSubject(i)
 			found = spk != nil
@@ -140,8 +198,14 @@ func (qf *quoteFinder) quote(i, k int) {
 		if !found {
 			spk = qf.standalone(i, k)
 		}
+		if !found && spk == nil {
+			spk = qf.namedNext(i, k)
+		}
 	}
 	if spk == nil || spk.name == "" {
+		if wordCount(qf.text[sp.start:sp.end]) >= minQuoteWords {
+			qf.missed = append(qf.missed, sp)
+		}
 		return
 	}
 	emitted := false
@@ -157,6 +221,10 @@ func (qf *quoteFinder) quote(i, k int) {
 		}
 		qf.seen[key] = true
 		qf.out = append(qf.out, news.Quote{Text: t, Speaker: spk.name, Role: spk.role})
+		qf.outPos = append(qf.outPos, p.start)
+	}
+	if emitted {
+		qf.quoted[i] = spk
 	}
 	if spk.person || emitted {
 		if qf.subj[i] == nil {
@@ -277,6 +345,10 @@ func (qf *quoteFinder) after(i, k int) (*speaker, bool) {
 		}
 		if v < len(rest) {
 			if g, ok := frCue(rest[v].f); ok {
+				if strings.HasSuffix(rest[v].f, "-on") {
+					// "indique-t-on au ministère": the place speaks.
+					return qf.placeSubject(rest[v+1:]), true
+				}
 				if g != genderUnknown {
 					return qf.pronoun(i, g, rest[v].start), true
 				}
@@ -484,10 +556,17 @@ func (qf *quoteFinder) cueOfEarlierQuote(ts []tok, v int) bool {
 // spoke in one of the two sentences before it.
 func (qf *quoteFinder) standalone(i, k int) *speaker {
 	ts := qf.toks[i]
+	lead := 0
 	for j, t := range ts {
 		if j != k && t.kind == tkWord {
-			return nil
+			if j > k {
+				return nil
+			}
+			lead++
 		}
+	}
+	if lead > 0 && !qf.adverbialLead(ts[:k]) {
+		return nil
 	}
 	for n, j := range qf.window(i)[1:] {
 		if s := qf.subj[j]; s != nil {
@@ -499,10 +578,8 @@ func (qf *quoteFinder) standalone(i, k int) *speaker {
 		if n == 0 && qf.mentionsSomeone(j) {
 			// A quote after a sentence that names one person only
 			// ("..., la députée Ska Keller, pour qui ...").
-			if qf.lang != news.Arabic {
-				if p := qf.onePersonIn(j); p != nil {
-					return &speaker{name: p.name, role: p.role, gender: p.gender, person: true}
-				}
+			if p := qf.onePersonIn(j); p != nil {
+				return &speaker{name: p.name, role: p.role, gender: p.gender, person: true}
 			}
 			return nil
 		}
@@ -512,6 +589,12 @@ func (qf *quoteFinder) standalone(i, k int) *speaker {
 
 // onePersonIn returns the only person sentence j names, if it names one.
 func (qf *quoteFinder) onePersonIn(j int) *person {
+	if qf.lang == news.Arabic {
+		if ps := qf.arPersonsIn(j); len(ps) == 1 {
+			return ps[0]
+		}
+		return nil
+	}
 	var found *person
 	for _, t := range qf.toks[j] {
 		if t.kind != tkWord || !isCapitalized(t.text) || notNames[t.f] {
@@ -558,7 +641,7 @@ func (qf *quoteFinder) hasCue(j int) bool {
 // standalone quote cannot skip over it to an earlier speaker).
 func (qf *quoteFinder) mentionsSomeone(j int) bool {
 	if qf.lang == news.Arabic {
-		return false
+		return len(qf.arPersonsIn(j)) > 0
 	}
 	for _, t := range qf.toks[j] {
 		if t.kind == tkWord && isCapitalized(t.text) && qf.personBySurname(t.f, qf.sents[j].end) != nil {
@@ -715,8 +798,51 @@ func (qf *quoteFinder) pronoun(i, g, pos int) *speaker {
 	if qf.lang != news.Arabic && g != genderPlural {
 		return qf.onlyPersonMentioned(i, g, pos)
 	}
+	if qf.lang == news.Arabic && (g == genderMale || g == genderFemale) {
+		return qf.arOnlyKunya(i, g, pos)
+	}
 	return nil
 }
+
+// arOnlyKunya resolves an Arabic verb without a subject ("بادرتني هي
+// بالقول") to the one person of its gender named by a kunya (أم سليم، أبو
+// محمد) in this sentence before pos or the two before it. A kunya counts
+// only when the article uses it at least twice, since أم is also "or".
+func (qf *quoteFinder) arOnlyKunya(i, g, pos int) *speaker {
+	var found string
+	var at int
+	for _, j := range qf.window(i) {
+		ts := qf.tokensBefore(j, pos)
+		for x := 0; x+1 < len(ts); x++ {
+			kg, ok := arKunya[strings.TrimPrefix(ts[x].f, "و")]
+			if !ok || kg != g || !arGivenName(ts[x+1]) {
+				continue
+			}
+			name := joinToks(qf.text, ts[x:x+2])
+			if found != "" && fold(found) != fold(name) {
+				return nil
+			}
+			if strings.HasPrefix(ts[x].f, "و") {
+				name = strings.TrimPrefix(strings.TrimPrefix(name, "و"), "ف")
+			}
+			found, at = name, ts[x].start
+		}
+	}
+	if found == "" {
+		return nil
+	}
+	if qf.folded == "" {
+		qf.folded = fold(qf.text)
+	}
+	if strings.Count(qf.folded, fold(found)) < 2 {
+		return nil
+	}
+	p := qf.addPerson(found, "", g, at)
+	return &speaker{name: p.name, role: p.role, gender: p.gender, person: true}
+}
+
+// Arabic kunya heads (folded): "mother of", "father of".
+var arKunya = map[string]int{"ام": genderFemale, "ابو": genderMale, "ابي": genderMale, "ابا": genderMale}
 
 // pronounSubject resolves a sentence whose subject is "il", "elle", "he" or
 // "she" (first word, or first word after an opening adverbial) to the person
@@ -946,4 +1072,208 @@ func hasLetter(s string) bool {
 		}
 	}
 	return false
+}
+
+// colonApposition reads a clause ending in a colon whose last words are a
+// name and its appositions ("Certains ont renoncé, comme Karim, un
+// Tunisien de 25 ans, étudiant en chimie :", "..., notamment Jane Doe, a
+// nurse:"): that person introduces the quote.
+func (qf *quoteFinder) colonApposition(ts []tok) *speaker {
+	for x := len(ts) - 1; x >= 0; x-- {
+		if ts[x].kind == tkQuote || (ts[x].kind == tkPunct && ts[x].text != ",") {
+			ts = ts[x+1:]
+			break
+		}
+	}
+	segs := splitComma(ts)
+	if len(segs) < 2 {
+		return nil
+	}
+	for n := len(segs) - 1; n >= 1 && n >= len(segs)-3; n-- {
+		sg := segs[n]
+		if len(sg) > 0 && colonLeads[sg[0].f] {
+			sg = sg[1:]
+		}
+		if len(sg) > 0 && isNameSeg(sg) && n < len(segs)-1 {
+			s := qf.nameSpeaker(sg, "", sg[0].start, true)
+			if s == nil || !s.person {
+				return nil
+			}
+			if s.role == "" {
+				s.role = joinToks(qf.text, segs[n+1])
+			}
+			return s
+		}
+		if !isRoleLike(segs[n]) || len(segs[n]) > 14 {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Words that introduce an example name in a list ("comme Karim", "like X").
+var colonLeads = words("comme notamment dont tel telle like including")
+
+// placeSubject reads where an impersonal "-on" speaks from ("indique-t-on au
+// ministère", "explique-t-on chez Renault"): the body at that place.
+func (qf *quoteFinder) placeSubject(ts []tok) *speaker {
+	for x := 0; x+1 < len(ts); x++ {
+		t := ts[x]
+		if t.kind == tkQuote || (t.kind == tkPunct && t.text != ",") {
+			return nil
+		}
+		if t.kind != tkWord {
+			continue
+		}
+		art := ""
+		b := x + 1
+		switch t.f {
+		case "au":
+			art = "le "
+		case "aux":
+			art = "les "
+		case "chez":
+		case "a":
+			if f := ts[x+1].f; !(f == "la" || strings.HasPrefix(f, "l'")) {
+				continue
+			}
+		default:
+			continue
+		}
+		e := b
+		for e < len(ts) && ts[e].kind == tkWord && (e == b || !npStops[ts[e].f] || ts[e].f == "de") {
+			e++
+		}
+		if e == b || e-b > 8 {
+			return nil
+		}
+		return &speaker{name: art + joinToks(qf.text, ts[b:e])}
+	}
+	return nil
+}
+
+// arPersonsIn returns the people met so far (with a name of two words or
+// more) whose full name sentence j spells out.
+func (qf *quoteFinder) arPersonsIn(j int) []*person {
+	var out []*person
+	ts := qf.toks[j]
+	for _, p := range qf.persons {
+		if len(p.tokens) < 2 || p.pos >= qf.sents[j].end {
+			continue
+		}
+		for x := 0; x+len(p.tokens) <= len(ts); x++ {
+			ok := true
+			for y, w := range p.tokens {
+				f := ts[x+y].f
+				if y == 0 {
+					f = strings.TrimPrefix(f, "و")
+				}
+				if ts[x+y].kind != tkWord || (f != w && ts[x+y].f != w) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// namedNext attributes a quote that makes up its own sentence to the person
+// the next sentence of the paragraph names as its author: "« ... ». C'est
+// avec cette phrase que l'historien X ouvre sa chronique", "« ... ». C'est
+// ce qu'a déclaré X".
+func (qf *quoteFinder) namedNext(i, k int) *speaker {
+	if qf.lang != news.French || i+1 >= len(qf.sents) || qf.sents[i+1].para != qf.sents[i].para {
+		return nil
+	}
+	for j, t := range qf.toks[i] {
+		if j != k && t.kind == tkWord {
+			return nil
+		}
+	}
+	ts := qf.toks[i+1]
+	if len(ts) < 4 || !(ts[0].f == "c'est" || ts[0].f == "c'etait" || ts[0].f == "telle" || ts[0].f == "tels") {
+		return nil
+	}
+	for x := 1; x < len(ts) && x <= 12; x++ {
+		t := ts[x]
+		if t.kind != tkWord {
+			if t.kind == tkQuote || t.text == "." || t.text == ";" {
+				return nil
+			}
+			continue
+		}
+		if t.f != "que" && !strings.HasPrefix(t.f, "qu'") {
+			continue
+		}
+		rest := ts[x+1:]
+		if t.f != "que" && t.f != "qu'" {
+			// "qu'a déclaré X": the verb follows the auxiliary.
+			rest = ts[x:]
+			v := 1
+			for v < len(rest) && frAux[rest[v].f] {
+				v++
+			}
+			if v >= len(rest) {
+				return nil
+			}
+			if _, ok := frCue(rest[v].f); !ok {
+				return nil
+			}
+			rest = rest[v+1:]
+		}
+		// The subject: words up to the end of the first run of capitalized
+		// words ("la maire Anne Hidalgo", "l'historien Dominic Sandbrook").
+		c := 0
+		for c < len(rest) && c < 4 && rest[c].kind == tkWord && !isCapitalized(rest[c].text) {
+			c++
+		}
+		e := c
+		for e < len(rest) && rest[e].kind == tkWord && (isCapitalized(rest[e].text) || (e > c && nameParticles[rest[e].f])) {
+			e++
+		}
+		if e == c {
+			return nil
+		}
+		s := qf.nameSpeaker(rest[:e], "", rest[0].start, false)
+		if s == nil || !s.person {
+			return nil
+		}
+		return s
+	}
+	return nil
+}
+
+// Determiners that tie a document to the sentence's speaker after "in"/"dans".
+var ownDocument = words("the its his her their le son sa leur")
+
+// adverbialLead reports whether the words before a quote are only a short
+// opening phrase closed by a comma, with no subject of their own
+// ("Interpellé jeudi, « ... »", "Interviewed on Monday, \"...\""):
+// the quote then stands for a sentence of its own.
+func (qf *quoteFinder) adverbialLead(ts []tok) bool {
+	if len(ts) < 2 || len(ts) > 6 || ts[len(ts)-1].text != "," {
+		return false
+	}
+	for x, t := range ts[:len(ts)-1] {
+		if t.kind != tkWord {
+			return false
+		}
+		if x == 0 && (determiners[t.f] || pronouns[t.f] != 0 || notRoleStart[t.f] || npStops[t.f] || frPreps[t.f] || enPreps[t.f]) {
+			return false
+		}
+		if x > 0 && isCapitalized(t.text) && !timeWords[t.f] && !notNames[t.f] {
+			return false
+		}
+		if _, ok := frCue(t.f); ok || enVerbs[t.f] || frParticiple(t.f) {
+			return false
+		}
+	}
+	f := ts[0].f
+	// A past participle opens it: interpelle, interroge, asked, questioned.
+	return strings.HasSuffix(f, "e") || strings.HasSuffix(f, "ee") || strings.HasSuffix(f, "es") || strings.HasSuffix(f, "ed")
 }

@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -255,6 +256,12 @@ func (qf *quoteFinder) personByRole(ts []string, pos int) *person {
 		}
 		if ok {
 			if found != nil && found.name != p.name {
+				if found.tokens[len(found.tokens)-1] == p.tokens[len(p.tokens)-1] {
+					// The same role and family name under two given names (a
+					// slip of the article): one person, as named last.
+					found = p
+					continue
+				}
 				return qf.mostRecent(keys, pos)
 			}
 			found = p
@@ -377,13 +384,13 @@ func (qf *quoteFinder) leadingSubject(i int) *speaker {
 // latinSubjectAfter reads the subject that follows a verb or a preposition
 // (`said coach Andy Robinson`, `a déclaré X, role`, `selon X`).
 func (qf *quoteFinder) latinSubjectAfter(i int, ts []tok) *speaker {
+	if len(ts) > 0 && ts[0].kind == tkQuote && wordCount(ts[0].text) <= 4 && isCapitalized(strings.TrimSpace(ts[0].text)) {
+		// A pseudonym in quotes: `suggère «Oh dear God» de Brighton`.
+		return &speaker{name: strings.TrimSpace(ts[0].text)}
+	}
 	e := 0
 	for e < len(ts) && !(ts[e].kind == tkQuote || (ts[e].kind == tkPunct && (ts[e].text == "." || ts[e].text == ";" || ts[e].text == ":" || ts[e].text == "(" || ts[e].text == "?" || ts[e].text == "!"))) {
 		e++
-	}
-	if e > 0 && ts[0].kind == tkQuote && wordCount(ts[0].text) <= 4 {
-		// A pseudonym in quotes: `suggère «Oh dear God» de Brighton`.
-		return &speaker{name: strings.TrimSpace(ts[0].text)}
 	}
 	segs := splitComma(ts[:e])
 	for n, sg := range segs {
@@ -797,17 +804,27 @@ func (qf *quoteFinder) arSubject(i int, ts []tok, gender, pos int) *speaker {
 				}
 				return nil
 			}
-			// "المصدر نفسه": the same speaker as before.
-			return qf.pronoun(i, genderUnknown, pos)
+			// "المصدر نفسه": the same speaker as before, person or body.
+			return qf.sameSpeaker(i)
 		}
 		if t.kind == tkWord && len(np) == 0 && strings.HasSuffix(t.f, "تان") {
 			// A dual subject ("المنظمتان") names no one in particular.
 			return nil
 		}
 		np = append(np, t)
-		if len(np) > 16 {
+		if len(np) > arLongSubject {
+			break
+		}
+	}
+	if len(np) > arLongSubject {
+		// A long subject ("وذكرت المفوضية الأوروبية في صفتها راعية
+		// المعاهدات ..."): a name at its end would be a guess, and the body
+		// is the words before its first preposition.
+		cut := slices.IndexFunc(np, func(t tok) bool { return arPrepositions[t.f] })
+		if cut < 1 {
 			return nil
 		}
+		np = np[:cut]
 	}
 	segs := splitComma(np)
 	var nameSeg, roleSeg []tok
@@ -888,6 +905,13 @@ func (qf *quoteFinder) arSubject(i int, ts []tok, gender, pos int) *speaker {
 		if roleWordIn(roleSeg[0].f) {
 			if p := qf.arPersonByRole(fw, pos); p != nil {
 				return &speaker{name: p.name, role: p.role, gender: p.gender, person: true}
+			}
+			if qf.arContinues(i, pos) {
+				// "وتابع الوزير السابق": a verb that continues a speech,
+				// with a description instead of a name, goes on with the last speaker.
+				if s := qf.pronoun(i, gender, pos); s != nil && s.person {
+					return s
+				}
 			}
 			return nil
 		}
@@ -1131,6 +1155,43 @@ func (qf *quoteFinder) arBody(fw []string) *speaker {
 		if ok {
 			s := b
 			return &s
+		}
+	}
+	return nil
+}
+
+// Arabic verbs that continue what someone was saying (folded, without و/ف).
+var arContinuations = words("تابع تابعت اضاف اضافت استطرد استطردت واصل واصلت استدرك استدركت ختم ختمت")
+
+// arContinues reports whether the word at pos in sentence i is a verb that
+// continues a speech (وتابع، وأضافت).
+func (qf *quoteFinder) arContinues(i, pos int) bool {
+	for _, t := range qf.toks[i] {
+		if t.start == pos && t.kind == tkWord {
+			for _, v := range arVariants(t.f) {
+				if arContinuations[v] {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// arLongSubject is the longest Arabic subject read whole; a longer one is
+// cut at its first preposition.
+const arLongSubject = 16
+
+// Arabic prepositions that end a subject noun phrase.
+var arPrepositions = words("في من عن علي الي مع لدي عبر ضد بين منذ عند حول")
+
+// sameSpeaker resolves "المصدر نفسه" ("the same source"): whoever was last
+// quoted in this sentence or the two before it, a person or a body.
+func (qf *quoteFinder) sameSpeaker(i int) *speaker {
+	for _, j := range qf.window(i) {
+		if s := qf.quoted[j]; s != nil {
+			return s
 		}
 	}
 	return nil
