@@ -126,7 +126,8 @@ var textsEN = map[string]string{
 	"start_done_source": "the sources you pick with /sources",
 
 	"help": "<b>MigraWatch</b> sends migration news from Arabic, French and English sources: a headline, the gist and the key quotes with who said them.\n\n" +
-		"<b>What to follow</b>\n/sources: our sources, tap to follow\n/subscribe &lt;address or id&gt;: follow any news feed\n/unsubscribe: stop following a feed\n/topics: follow a topic across all sources\n/export: your feeds as an OPML file; send me an OPML file to import one\n\n" +
+		"<b>What to follow</b>\n/sources: our sources, tap to follow\n/subscribe &lt;address or id&gt;: follow any news feed, or a news page that has none\n/unsubscribe: stop following a feed\n/topics: follow a topic across all sources\n/export: your feeds as an OPML file; send me an OPML file to import one\n\n" +
+		"<b>Keyword alerts</b>\n/alert &lt;query&gt;: be told of every article that matches, for example <code>Agadir (OIM OR IOM) -football</code>\n/alerts: your alerts, tap to remove\n/testalert &lt;query&gt;: what a query would have matched in the last days\n\n" +
 		"<b>How it arrives</b>\n/langs ar fr en: article languages\n/mode instant, or /mode digest 08:00\n/quiet 22:00-07:00, or /quiet off\n/tz Africa/Casablanca: your time zone\n/pause and /resume\n/status: settings and the health of each feed\n\n" +
 		"<b>Groups and channels</b>\nIn a group, only administrators change settings.\nTo post in a channel, make me its administrator with the right to post, then send /channel @name here (or forward me a post of a private channel). /channels lists your channels: choose one and every settings command you send here applies to it, until <code>/channels done</code>.",
 
@@ -265,7 +266,8 @@ var textsFR = map[string]string{
 	"start_done_source": "les sources choisies avec /sources",
 
 	"help": "<b>MigraWatch</b> envoie l’actualité des migrations de sources arabes, françaises et anglaises : le titre, l’essentiel et les citations clés avec leurs auteurs.\n\n" +
-		"<b>Que suivre</b>\n/sources : nos sources, touchez pour suivre\n/subscribe &lt;adresse ou id&gt; : suivre n’importe quel flux\n/unsubscribe : ne plus suivre un flux\n/topics : suivre un thème dans toutes les sources\n/export : vos flux en fichier OPML ; envoyez-moi un fichier OPML pour l’importer\n\n" +
+		"<b>Que suivre</b>\n/sources : nos sources, touchez pour suivre\n/subscribe &lt;adresse ou id&gt; : suivre n’importe quel flux, ou une page d’actualités qui n’en a pas\n/unsubscribe : ne plus suivre un flux\n/topics : suivre un thème dans toutes les sources\n/export : vos flux en fichier OPML ; envoyez-moi un fichier OPML pour l’importer\n\n" +
+		"<b>Alertes par mots-clés</b>\n/alert &lt;requête&gt; : être prévenu de chaque article qui y répond, par exemple <code>Agadir (OIM OR IOM) -football</code>\n/alerts : vos alertes, touchez pour en retirer\n/testalert &lt;requête&gt; : ce qu’une requête aurait trouvé ces derniers jours\n\n" +
 		"<b>Comment le recevoir</b>\n/langs ar fr en : langues des articles\n/mode instant, ou /mode digest 08:00\n/quiet 22:00-07:00, ou /quiet off\n/tz Africa/Casablanca : votre fuseau horaire\n/pause et /resume\n/status : réglages et état de chaque flux\n\n" +
 		"<b>Groupes et canaux</b>\nDans un groupe, seuls les administrateurs modifient les réglages.\nPour publier dans un canal, nommez-moi administrateur avec le droit de publier, puis envoyez ici /channel @nom (ou transférez-moi un message d’un canal privé). /channels liste vos canaux : choisissez-en un et chaque commande de réglage envoyée ici s’y applique, jusqu’à <code>/channels done</code>.",
 
@@ -404,7 +406,8 @@ var textsAR = map[string]string{
 	"start_done_source": "المصادر التي تختارها عبر ‎/sources",
 
 	"help": "يرسل <b>MigraWatch</b> أخبار الهجرة من مصادر عربية وفرنسية وإنجليزية: العنوان والخلاصة وأهم التصريحات مع أصحابها.\n\n" +
-		"<b>ماذا تتابع</b>\n‎/sources: مصادرنا، اضغط للمتابعة\n‎/subscribe &lt;رابط أو معرّف&gt;: متابعة أي موجز أخبار\n‎/unsubscribe: إيقاف متابعة موجز\n‎/topics: متابعة موضوع في كل المصادر\n‎/export: موجزاتك في ملف OPML؛ أرسل لي ملف OPML لاستيراده\n\n" +
+		"<b>ماذا تتابع</b>\n‎/sources: مصادرنا، اضغط للمتابعة\n‎/subscribe &lt;رابط أو معرّف&gt;: متابعة أي موجز أخبار، أو صفحة أخبار بلا موجز\n‎/unsubscribe: إيقاف متابعة موجز\n‎/topics: متابعة موضوع في كل المصادر\n‎/export: موجزاتك في ملف OPML؛ أرسل لي ملف OPML لاستيراده\n\n" +
+		"<b>التنبيهات بالكلمات المفتاحية</b>\n‎/alert &lt;استعلام&gt;: تنبيه بكل مقال يطابقه، مثلًا <code>أكادير (OIM OR IOM) -football</code>\n‎/alerts: تنبيهاتك، اضغط للحذف\n‎/testalert &lt;استعلام&gt;: ما كان الاستعلام سيطابقه في الأيام الأخيرة\n\n" +
 		"<b>كيف تصلك</b>\n‎/langs ar fr en: لغات المقالات\n‎/mode instant أو ‎/mode digest 08:00\n‎/quiet 22:00-07:00 أو ‎/quiet off\n‎/tz Africa/Casablanca: منطقتك الزمنية\n‎/pause و‎/resume\n‎/status: الإعدادات وحالة كل موجز\n\n" +
 		"<b>المجموعات والقنوات</b>\nفي المجموعة، وحدهم المشرفون يغيّرون الإعدادات.\nللنشر في قناة، اجعلني مشرفًا فيها مع صلاحية النشر، ثم أرسل هنا ‎/channel @name (أو أعد توجيه منشور من قناة خاصة). ‎/channels يعرض قنواتك: اختر واحدة وسيطبَّق عليها كل أمر إعدادات ترسله هنا، إلى أن ترسل <code>/channels done</code>.",
 
