@@ -417,6 +417,10 @@ func (qf *quoteFinder) before(i, k int) (*speaker, bool) {
 						break
 					}
 				}
+				if arNonSpeaker(seg) {
+					// "بحسب الأرقام الرسمية": figures do not speak.
+					return nil, true
+				}
 				return qf.arSubject(i, seg, genderUnknown, ts[v].start), true
 			default:
 				// "غير أن X وصف ...": a subject before the verb, after أن/إن.
@@ -733,7 +737,8 @@ func (qf *quoteFinder) initialPerson(i int) (*speaker, bool) {
 // ("وأيد ريو فيردناند، نجم ...").
 func (qf *quoteFinder) arInitialPerson(i int) (*speaker, bool) {
 	ts := qf.toks[i]
-	if len(ts) < 3 || ts[0].kind != tkWord || !(strings.HasPrefix(ts[0].f, "و") || strings.HasPrefix(ts[0].f, "ف")) || strings.HasPrefix(ts[0].f, "وال") {
+	if len(ts) < 3 || ts[0].kind != tkWord || !(strings.HasPrefix(ts[0].f, "و") || strings.HasPrefix(ts[0].f, "ف")) || strings.HasPrefix(ts[0].f, "وال") || arParticleStart(ts[0].f) {
+		// "وقد انخفض عدد الوافدين": a particle, then a predicate, not a name.
 		return nil, false
 	}
 	e := 1

@@ -578,6 +578,10 @@ func (qf *quoteFinder) npSpeaker(i int, np []tok, pos int) *speaker {
 			return nil
 		}
 	}
+	if nonSpeakerNP(np) {
+		// "selon les chiffres du ministère": figures and texts do not speak.
+		return nil
+	}
 	if s := qf.leadingName(np, pos); s != nil {
 		return s
 	}
@@ -681,6 +685,9 @@ func (qf *quoteFinder) nameSpeaker(run []tok, role string, pos int, lone bool) *
 		return nil
 	}
 	nameToks := run[b:e]
+	if latinVerbIn(nameToks) {
+		return nil
+	}
 	// A name right after "of"/"de" belongs to a body: "le cabinet de Michel Sapin".
 	if b > 0 && gender == genderUnknown {
 		pf := run[b-1].f
@@ -761,7 +768,7 @@ func honorificGender(f string) int {
 var arStops = words("ان إن بان بانه بانها انه انها انهم اني الي علي خلال عقب بعد قبل امس اليوم يوم صباح مساء " +
 	"الاثنين الثلاثاء الاربعاء الخميس الجمعه السبت الاحد عندما حين بينما لدي لي له لها لنا لهم مع " +
 	"قائلا قائله مضيفا مضيفه مؤكدا مؤكده مشيرا مشيره موضحا موضحه بالقول ايضا كذلك مجددا مرارا " +
-	"ردا اثناء تعليقا وهو وهي حول ضمن اثر حيث الذي التي الذين")
+	"ردا اثناء تعليقا وهو وهي حول ضمن اثر حيث الذي التي الذين للصحفيين للصحافيين للصحافه للاعلام")
 
 // Media words after ل that end a subject ("لبي بي سي", "لموقع القناة الثانية").
 var arMediaAfterLam = []string{"بي", "موقع", "الموقع", "صحيفه", "وكاله", "قناه", "اذاعه", "جريده", "مجله", "تلفزيون", "وسائل", "ـ"}
@@ -778,6 +785,10 @@ func (qf *quoteFinder) arSubject(i int, ts []tok, gender, pos int) *speaker {
 		if g, ok := pronouns[ts[0].f]; ok {
 			return qf.pronoun(i, g, pos)
 		}
+		if arClauseParticles[ts[0].f] {
+			// "وقال لقد تراجع عدد المهاجرين": a clause, not a subject.
+			return nil
+		}
 	}
 	var np []tok
 	for x, t := range ts {
@@ -791,7 +802,11 @@ func (qf *quoteFinder) arSubject(i int, ts []tok, gender, pos int) *speaker {
 		if t.kind == tkPunct && t.text != "،" && t.text != "," {
 			break
 		}
-		if t.kind == tkWord && arStopWord(t.f) {
+		if t.kind == tkWord && arStopWord(t.f) && !arAliAt(ts, x) {
+			break
+		}
+		if t.kind == tkWord && t.f == "من" && len(np) > 0 && !arNearWords[np[len(np)-1].f] {
+			// "وحذر الخبير X من تفاقم الأزمة": the verb's complement.
 			break
 		}
 		if t.kind == tkWord && t.f == "في" && x+1 < len(ts) && arStopWord("في"+ts[x+1].f) {
@@ -861,8 +876,14 @@ func (qf *quoteFinder) arSubject(i int, ts []tok, gender, pos int) *speaker {
 			continue
 		}
 		if arCommonHeads[sg[0].f] {
+			if r, nm := arSplitRoleName(sg); nm != nil && len(r) > 1 && strings.HasPrefix(r[len(r)-1].f, "ال") {
+				if nameSeg == nil {
+					nameSeg, roleSeg = nm, r
+				}
+				continue
+			}
 			if roleSeg == nil && other == nil {
-				other = sg
+				other = arTrimObject(sg)
 			}
 			continue
 		}
@@ -875,6 +896,10 @@ func (qf *quoteFinder) arSubject(i int, ts []tok, gender, pos int) *speaker {
 		if roleSeg == nil && other == nil {
 			if roleWordIn(sg[0].f) || strings.HasPrefix(sg[0].f, "ال") || strings.HasPrefix(sg[0].f, "وال") {
 				roleSeg = sg
+				if strings.HasPrefix(sg[0].f, "ال") || strings.HasPrefix(sg[0].f, "وال") {
+					// A definite body ("المفوضية الوضع"): drop the verb's object.
+					roleSeg = arTrimObject(sg)
+				}
 			} else {
 				other = sg
 			}
@@ -931,7 +956,7 @@ func (qf *quoteFinder) arSubject(i int, ts []tok, gender, pos int) *speaker {
 }
 
 func arStopWord(f string) bool {
-	if arStops[f] {
+	if arStops[f] || arPrepMasdar(f) {
 		return true
 	}
 	for _, w := range []string{"بلاغ", "تصريح", "حوار", "مقابله", "بيان", "كلمه", "رساله", "مؤتمر", "حديث", "لقاء", "اتصال", "ندوه"} {
@@ -960,7 +985,10 @@ func arIsName(sg []tok) bool {
 		return false
 	}
 	for x, t := range sg {
-		if t.kind != tkWord || roleWordIn(t.f) || arCommonHeads[t.f] || arStopWord(t.f) || arFunction[t.f] {
+		if arAliAt(sg, x) {
+			continue
+		}
+		if t.kind != tkWord || roleWordIn(t.f) || arCommonHeads[t.f] || arStopWord(t.f) || arParticleStart(t.f) || arNotInName(t.f) {
 			return false
 		}
 		if _, cue := arCue(t.f); cue {
@@ -986,7 +1014,7 @@ func arSplitRoleName(sg []tok) ([]tok, []tok) {
 	b := e
 	for b > 0 {
 		t := sg[b-1]
-		if t.kind != tkWord || roleWordIn(t.f) || honorifics[t.f] || arCommonHeads[t.f] || arStopWord(t.f) || arFunction[t.f] || !isArabicLetter(firstRune(t.f)) {
+		if (t.kind != tkWord || roleWordIn(t.f) || honorifics[t.f] || arCommonHeads[t.f] || arStopWord(t.f) || arParticleStart(t.f) || arNotInName(t.f) || !isArabicLetter(firstRune(t.f))) && !arAliAt(sg, b-1) {
 			break
 		}
 		if strings.HasSuffix(t.f, "ها") || strings.HasSuffix(t.f, "هم") {
@@ -1010,6 +1038,10 @@ func arSplitRoleName(sg []tok) ([]tok, []tok) {
 	}
 	if b == e || e-b > 4 || len(r) == 0 || e-b < 2 {
 		return nil, nil
+	}
+	if arCommonHeads[r[0].f] && len(r) > 1 && strings.HasPrefix(r[len(r)-1].f, "ال") {
+		// "خبير الهجرة محمد الخشاني": a description ending in its genitive, then the name.
+		return r, sg[b:e]
 	}
 	if !(roleWordIn(r[0].f) || strings.HasPrefix(r[0].f, "ال") || strings.HasPrefix(r[0].f, "وال")) {
 		return nil, nil
@@ -1110,7 +1142,7 @@ func (qf *quoteFinder) arPersonByRole(fw []string, pos int) *person {
 func arGivenName(t tok) bool {
 	f := t.f
 	if t.kind != tkWord || !isArabicLetter(firstRune(f)) || strings.HasPrefix(f, "ال") || strings.HasPrefix(f, "و") ||
-		honorifics[f] || roleWordIn(f) || arStopWord(f) || arCommonHeads[f] || arFunction[f] ||
+		honorifics[f] || roleWordIn(f) || arStopWord(f) || arCommonHeads[f] || arParticleStart(f) ||
 		strings.HasSuffix(f, "ها") || strings.HasSuffix(f, "هم") {
 		return false
 	}
@@ -1182,6 +1214,9 @@ func (qf *quoteFinder) arContinues(i, pos int) bool {
 // arLongSubject is the longest Arabic subject read whole; a longer one is
 // cut at its first preposition.
 const arLongSubject = 16
+
+// Words after which من belongs to the speaker ("مصدر قريب من الحكومة").
+var arNearWords = words("قريب قريبه مقرب مقربه مقربون مقربين")
 
 // Arabic prepositions that end a subject noun phrase.
 var arPrepositions = words("في من عن علي الي مع لدي عبر ضد بين منذ عند حول")
