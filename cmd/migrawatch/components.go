@@ -86,16 +86,16 @@ func (m alertMatcher) Match(art news.Article) []news.AlertMatch { return m.x.Mat
 // understanding and routing each new article.
 func (a *app) startPoller(g *group) error {
 	ctx := g.ctx
-	registered := 0
 	for _, src := range a.cfg.Catalog {
 		if _, local := config.LocalPath(src.URL); local {
 			a.log.Warn("a local file source is only read by preview and check-feed", "feed_id", src.ID, "feed_url", src.URL)
-			continue
 		}
+	}
+	polled := pollable(a.cfg.Catalog)
+	for _, src := range polled {
 		if err := a.store.RegisterFeed(ctx, src); err != nil {
 			return fmt.Errorf("register feed %s: %w", src.ID, err)
 		}
-		registered++
 	}
 	scorer, err := relevance.Default()
 	if err != nil {
@@ -137,7 +137,7 @@ func (a *app) startPoller(g *group) error {
 		OnPoll:  a.observePoll,
 		Logger:  a.log,
 	})
-	a.log.Info("poller started", "feeds", registered, "replica", a.replica)
+	a.log.Info("poller started", "feeds", len(polled), "replica", a.replica)
 	g.Go("poller", func(ctx context.Context) error {
 		// Route nothing before every chat's alerts are in the index, or
 		// the first articles would miss their alerts.
@@ -292,13 +292,6 @@ func perSecond(v float64) deliver.Rate {
 // oldestJobAge is the readiness check's view of the outbox: how long the
 // oldest waiting job has waited (0 when none waits).
 func (a *app) oldestJobAge(ctx context.Context) (time.Duration, error) {
-	st, err := a.store.Outbox(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if st.Length == 0 {
-		return 0, nil
-	}
 	return a.store.OldestJobAge(ctx, time.Now())
 }
 
@@ -502,7 +495,7 @@ func (a *app) gauges(ctx context.Context) (metrics.Gauges, error) {
 	if err != nil {
 		return metrics.Gauges{}, err
 	}
-	g := metrics.Gauges{OutboxDepth: st.Length + st.Delayed}
+	g := metrics.Gauges{OutboxDepth: st.Length + st.Delayed, DeadJobs: st.Dead}
 	if st.Length > 0 {
 		if g.OldestJobAge, err = a.store.OldestJobAge(ctx, time.Now()); err != nil {
 			return metrics.Gauges{}, err
@@ -522,4 +515,16 @@ func (a *app) gauges(ctx context.Context) (metrics.Gauges, error) {
 		g.Alerts = int64(a.alerts.Len())
 	}
 	return g, nil
+}
+
+// pollable is the catalog's sources that run polls: local files are read
+// only by preview and check-feed.
+func pollable(catalog []news.Source) []news.Source {
+	var out []news.Source
+	for _, src := range catalog {
+		if _, local := config.LocalPath(src.URL); !local {
+			out = append(out, src)
+		}
+	}
+	return out
 }

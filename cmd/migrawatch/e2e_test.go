@@ -167,8 +167,8 @@ func TestRun_NewSeedArticleReachesEverySubscribedChatWithinOnePoll(t *testing.T)
 				t.Errorf("chat %d: message lacks %q:\n%s", id, want, m.Text)
 			}
 		}
-		if strings.Contains(m.Text, "دعم إدماج المهاجرين»  —") {
-			t.Errorf("chat %d: the project name was shown as a quote", id)
+		if n := strings.Count(m.Raw, "<blockquote>"); n != 2 || strings.Contains(m.Text, "«دعم إدماج المهاجرين»") {
+			t.Errorf("chat %d: %d quotes shown, or the project name in quotes shown as one; want exactly the seed's two", id, n)
 		}
 	}
 	// Give the senders time to reach the others if they were wrongly routed.

@@ -163,13 +163,7 @@ read as a listing page of article links.`)
 // pageFetcher lets the extractor fetch article pages through the feed fetcher,
 // with its address guard and limits.
 func pageFetcher(f *feed.Fetcher) extract.PageFetcher {
-	return extract.FetchPageFunc(func(ctx context.Context, url string) ([]byte, string, error) {
-		resp, err := f.FetchPage(ctx, url)
-		if err != nil {
-			return nil, "", err
-		}
-		return resp.Body, resp.URL, nil
-	})
+	return extract.FetchPageFunc(pageBytes(f))
 }
 
 // sourceName is the name shown for a source: the catalog's, else the feed's

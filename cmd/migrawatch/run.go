@@ -194,11 +194,8 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app,
 	a.health = &metrics.Health{Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}
 	// Readiness: every poll should succeed now and then (when there is
 	// anything to poll), and waiting jobs should see a successful send.
-	for _, src := range cfg.Catalog {
-		if _, local := config.LocalPath(src.URL); !local {
-			a.health.MaxPollAge = 2*cfg.Poll.MaxInterval + 2*time.Minute
-			break
-		}
+	if len(pollable(cfg.Catalog)) > 0 {
+		a.health.MaxPollAge = 2*cfg.Poll.MaxInterval + 2*time.Minute
 	}
 	a.health.MaxSendAge = maxSendAge
 	a.health.Backlog = a.oldestJobAge

@@ -34,7 +34,6 @@ type Metrics struct {
 	sends             *prometheus.CounterVec
 	floodWaits        prometheus.Counter
 	retryAfterSeconds prometheus.Counter
-	deadJobs          prometheus.Counter
 	redisErrors       prometheus.Counter
 
 	mu     sync.Mutex
@@ -43,7 +42,9 @@ type Metrics struct {
 
 // Gauges are the figures read from Redis at scrape time.
 type Gauges struct {
-	OutboxDepth   int64
+	OutboxDepth int64
+	// DeadJobs counts the jobs in the dead stream: undeliverable, with their reason.
+	DeadJobs      int64
 	OldestJobAge  time.Duration
 	ChatsByStatus map[string]int64
 	Alerts        int64
@@ -82,9 +83,6 @@ func New() *Metrics {
 	m.retryAfterSeconds = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "migrawatch_retry_after_seconds_total", Help: "Total retry_after time Telegram asked us to wait.",
 	})
-	m.deadJobs = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "migrawatch_dead_jobs_total", Help: "Delivery jobs moved to the dead stream.",
-	})
 	m.redisErrors = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "migrawatch_redis_errors_total", Help: "Redis commands that failed.",
 	})
@@ -98,7 +96,7 @@ func New() *Metrics {
 		m.items.WithLabelValues(s)
 	}
 	m.reg.MustRegister(m.polls, m.fetchSeconds, m.items, m.understandSeconds, m.sends,
-		m.floodWaits, m.retryAfterSeconds, m.deadJobs, m.redisErrors,
+		m.floodWaits, m.retryAfterSeconds, m.redisErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.CollectorFunc(m.collectGauges))
 	return m
@@ -151,14 +149,12 @@ func (m *Metrics) FloodWait(after time.Duration) {
 	m.retryAfterSeconds.Add(after.Seconds())
 }
 
-// DeadJob counts one job given up on.
-func (m *Metrics) DeadJob() { m.deadJobs.Inc() }
-
 // RedisError counts one failed Redis command.
 func (m *Metrics) RedisError() { m.redisErrors.Inc() }
 
 var (
 	outboxDepthDesc = prometheus.NewDesc("migrawatch_outbox_depth", "Delivery jobs waiting in the outbox.", nil, nil)
+	deadJobsDesc    = prometheus.NewDesc("migrawatch_dead_jobs", "Delivery jobs given up on, kept in the dead stream with their reason.", nil, nil)
 	oldestJobDesc   = prometheus.NewDesc("migrawatch_outbox_oldest_job_age_seconds", "Age of the oldest pending delivery job.", nil, nil)
 	chatsDesc       = prometheus.NewDesc("migrawatch_chats", "Chats by status.", []string{"status"}, nil)
 	alertsDesc      = prometheus.NewDesc("migrawatch_alerts", "Keyword alerts of all chats.", nil, nil)
@@ -184,6 +180,7 @@ func (m *Metrics) collectGauges(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(gaugeErrDesc, prometheus.GaugeValue, 0)
 	ch <- prometheus.MustNewConstMetric(outboxDepthDesc, prometheus.GaugeValue, float64(g.OutboxDepth))
+	ch <- prometheus.MustNewConstMetric(deadJobsDesc, prometheus.GaugeValue, float64(g.DeadJobs))
 	ch <- prometheus.MustNewConstMetric(oldestJobDesc, prometheus.GaugeValue, g.OldestJobAge.Seconds())
 	for status, n := range g.ChatsByStatus {
 		ch <- prometheus.MustNewConstMetric(chatsDesc, prometheus.GaugeValue, float64(n), status)

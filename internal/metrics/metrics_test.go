@@ -59,7 +59,7 @@ func scrape(t *testing.T, h http.Handler, path string) (int, string) {
 func TestHandler_MetricsIncludeRedisGauges(t *testing.T) {
 	m := New()
 	m.SetGaugeSource(func(context.Context) (Gauges, error) {
-		return Gauges{OutboxDepth: 7, OldestJobAge: 90 * time.Second,
+		return Gauges{OutboxDepth: 7, DeadJobs: 3, OldestJobAge: 90 * time.Second,
 			ChatsByStatus: map[string]int64{"active": 5, "gone": 2}, Alerts: 11}, nil
 	})
 	code, body := scrape(t, Handler(m, &Health{}), "/metrics")
@@ -68,6 +68,7 @@ func TestHandler_MetricsIncludeRedisGauges(t *testing.T) {
 	}
 	for _, want := range []string{
 		"migrawatch_outbox_depth 7",
+		"migrawatch_dead_jobs 3",
 		"migrawatch_outbox_oldest_job_age_seconds 90",
 		`migrawatch_chats{status="gone"} 2`,
 		"migrawatch_alerts 11",

@@ -121,9 +121,10 @@ func (u *Understander) Understand(ctx context.Context, src news.Source, it news.
 	case u.Enricher != nil:
 		pageErr = u.Enricher.Enrich(ctx, &a)
 	}
-	if a.Lang == "" || src.Language != "" && a.Lang != src.Language {
+	if a.Lang == "" {
 		// The source's configured language is a better hint than what a
-		// feed or page declares (some declare "en" for Arabic text).
+		// feed or page declares (some declare "en" for Arabic text); the
+		// extractor already used it, as the parser puts it on the items.
 		hint := src.Language
 		if hint == "" {
 			hint = a.Language
