@@ -82,6 +82,9 @@ type Quote struct {
 	Text    string `json:"text"`
 	Speaker string `json:"speaker"`
 	Role    string `json:"role"`
+	// Confidence is how sure the summarizer is that Speaker said Text, in
+	// [0, 1]; quotes below its per-language threshold are never returned.
+	Confidence float64 `json:"confidence"`
 }
 
 // Summary is the extractive summary of an article.
