@@ -217,7 +217,7 @@ func TestSubscribe_PrivateAddressRefused(t *testing.T) {
 func TestSubscribe_FeedLimit(t *testing.T) {
 	h := newHarness(t, func(o *Options) { o.MaxFeeds = 1 })
 	h.reply(bob.ID, bob, "/subscribe iom-en")
-	wantText(t, h.reply(bob.ID, bob, "/subscribe media01-fr"), "already follows 1 feeds")
+	wantText(t, h.reply(bob.ID, bob, "/subscribe media01-fr"), "already follows 1 feed,")
 	if got := h.chatFeeds(bob.ID); !slices.Equal(got, []string{"iom-en"}) {
 		t.Errorf("feeds = %v", got)
 	}

@@ -59,6 +59,7 @@ func tr(lang, key string, args ...any) string {
 			return key
 		}
 	}
+	s = expandPlurals(lang, s, args)
 	if len(args) == 0 {
 		return s
 	}
@@ -110,7 +111,7 @@ var textsEN = map[string]string{
 	"unknown_cmd":   "I do not know this command. /help lists what I can do.",
 	"not_admin":     "Sorry, only the administrators of this group can change my settings.",
 	"admin_unknown": "I could not check whether you are an administrator here. Please try again later.",
-	"too_long":      "That is too long for me (at most {max} characters).",
+	"too_long":      "That is too long for me (at most {max|one:# character|other:# characters}).",
 	"btn_expired":   "This button is no longer valid.",
 	"welcome_group": "Hello! I am MigraWatch: migration news in Arabic, French and English. An administrator can send /start to choose what I post here.",
 
@@ -141,7 +142,7 @@ var textsEN = map[string]string{
 	"sub_done":     "✅ You now follow <b>{name}</b>.",
 	"sub_via_page": "✅ That page points to its news feed, and you now follow it: <b>{name}</b> ({url}).",
 	"sub_already":  "You already follow <b>{name}</b>.",
-	"sub_too_many": "This chat already follows {max} feeds, the most it can. Unsubscribe from one first.",
+	"sub_too_many": "This chat already follows {max|one:# feed|other:# feeds}, the most it can. Unsubscribe from one first.",
 	"unsub_choose": "Tap a feed to stop following it:",
 	"unsub_none":   "You do not follow any feed. /sources lists them.",
 	"unsub_done":   "You no longer follow <b>{name}</b>.",
@@ -191,18 +192,18 @@ var textsEN = map[string]string{
 	"status_no_feeds":   "No feeds. /sources to add some.",
 	"status_feed_ok":    "✅ {name}: read {when}",
 	"status_feed_never": "⏳ {name}: not read yet",
-	"status_feed_fail":  "⚠️ {name}: {errors} failures in a row ({error})",
+	"status_feed_fail":  "⚠️ {name}: {errors|one:# failure|other:# failures in a row} ({error})",
 	"status_last_sent":  "Last message sent: {when}",
 	"status_never_sent": "Nothing sent yet.",
 
 	"export_none":     "There are no feeds to export yet.",
-	"export_caption":  "{n} feeds as OPML. Send this file to MigraWatch (or another reader) to import them.",
+	"export_caption":  "{n|one:# feed|other:# feeds} as OPML. Send this file to MigraWatch (or another reader) to import {n|one:it|other:them}.",
 	"import_too_big":  "That file is too big: at most {max} KB.",
 	"import_bad":      "I could not read that file as OPML: {reason}.",
 	"import_empty":    "That OPML file lists no feeds.",
-	"import_checking": "Checking {n} feeds…",
+	"import_checking": "Checking {n|one:# feed|other:# feeds}…",
 	"import_summary":  "📥 Import done: {added} added, {already} already followed, {failed} failed.",
-	"import_skipped":  "Only the first {max} feeds were read.",
+	"import_skipped":  "Only the first {max|one:feed was|other:# feeds were} read.",
 	"import_not_opml": "To import feeds, send an OPML file (.opml or .xml).",
 
 	"channel_usage":       "To post in a channel: add me to it as an administrator allowed to post messages, then send <code>/channel @channelname</code> here. For a private channel, forward me one of its posts.",
@@ -250,7 +251,7 @@ var textsFR = map[string]string{
 	"unknown_cmd":   "Je ne connais pas cette commande. /help liste ce que je sais faire.",
 	"not_admin":     "Désolé, seuls les administrateurs de ce groupe peuvent modifier mes réglages.",
 	"admin_unknown": "Je n’ai pas pu vérifier si vous êtes administrateur ici. Réessayez plus tard.",
-	"too_long":      "C’est trop long pour moi ({max} caractères au plus).",
+	"too_long":      "C’est trop long pour moi ({max|one:# caractère|other:# caractères} au plus).",
 	"btn_expired":   "Ce bouton n’est plus valable.",
 	"welcome_group": "Bonjour ! Je suis MigraWatch : l’actualité des migrations en arabe, en français et en anglais. Un administrateur peut envoyer /start pour choisir ce que je publie ici.",
 
@@ -331,18 +332,18 @@ var textsFR = map[string]string{
 	"status_no_feeds":   "Aucun flux. /sources pour en ajouter.",
 	"status_feed_ok":    "✅ {name} : lu {when}",
 	"status_feed_never": "⏳ {name} : pas encore lu",
-	"status_feed_fail":  "⚠️ {name} : {errors} échecs de suite ({error})",
+	"status_feed_fail":  "⚠️ {name} : {errors|one:# échec|other:# échecs de suite} ({error})",
 	"status_last_sent":  "Dernier message envoyé : {when}",
 	"status_never_sent": "Rien d’envoyé pour l’instant.",
 
 	"export_none":     "Aucun flux à exporter pour l’instant.",
-	"export_caption":  "{n} flux au format OPML. Envoyez ce fichier à MigraWatch (ou à un autre lecteur) pour les importer.",
+	"export_caption":  "{n} flux au format OPML. Envoyez ce fichier à MigraWatch (ou à un autre lecteur) pour {n|one:l’importer|other:les importer}.",
 	"import_too_big":  "Ce fichier est trop gros : {max} Ko au plus.",
 	"import_bad":      "Je n’ai pas pu lire ce fichier comme de l’OPML : {reason}.",
 	"import_empty":    "Ce fichier OPML ne contient aucun flux.",
 	"import_checking": "Vérification de {n} flux…",
-	"import_summary":  "📥 Import terminé : {added} ajoutés, {already} déjà suivis, {failed} en échec.",
-	"import_skipped":  "Seuls les {max} premiers flux ont été lus.",
+	"import_summary":  "📥 Import terminé : {added|one:# ajouté|other:# ajoutés}, {already|one:# déjà suivi|other:# déjà suivis}, {failed} en échec.",
+	"import_skipped":  "{max|one:Seul le premier flux a été lu|other:Seuls les # premiers flux ont été lus}.",
 	"import_not_opml": "Pour importer des flux, envoyez un fichier OPML (.opml ou .xml).",
 
 	"channel_usage":       "Pour publier dans un canal : ajoutez-moi comme administrateur avec le droit de publier, puis envoyez ici <code>/channel @nomducanal</code>. Pour un canal privé, transférez-moi un de ses messages.",
@@ -390,7 +391,7 @@ var textsAR = map[string]string{
 	"unknown_cmd":   "لا أعرف هذا الأمر. ‏/help يعرض ما أستطيع فعله.",
 	"not_admin":     "عذرًا، وحدهم مشرفو هذه المجموعة يمكنهم تغيير إعداداتي.",
 	"admin_unknown": "لم أتمكن من التحقق مما إذا كنت مشرفًا هنا. يرجى المحاولة لاحقًا.",
-	"too_long":      "هذا طويل جدًا (الحد الأقصى {max} حرفًا).",
+	"too_long":      "هذا طويل جدًا (الحد الأقصى {max|zero:# حرف|one:حرف واحد|two:حرفان|few:# أحرف|many:# حرفًا|other:# حرف}).",
 	"btn_expired":   "هذا الزر لم يعد صالحًا.",
 	"welcome_group": "مرحبًا! أنا MigraWatch: أخبار الهجرة بالعربية والفرنسية والإنجليزية. يمكن لأحد المشرفين إرسال ‎/start لاختيار ما أنشره هنا.",
 
@@ -421,7 +422,7 @@ var textsAR = map[string]string{
 	"sub_done":     "✅ أصبحت تتابع <b>{name}</b>.",
 	"sub_via_page": "✅ هذه الصفحة تشير إلى موجز أخبارها، وأصبحت تتابعه: <b>{name}</b> ({url}).",
 	"sub_already":  "أنت تتابع <b>{name}</b> مسبقًا.",
-	"sub_too_many": "هذه المحادثة تتابع {max} موجزًا، وهو الحد الأقصى. ألغِ متابعة أحدها أولًا.",
+	"sub_too_many": "هذه المحادثة تتابع {max|zero:# موجز|one:موجزًا واحدًا|two:موجزين|few:# موجزات|many:# موجزًا|other:# موجز}، وهو الحد الأقصى. ألغِ متابعة أحدها أولًا.",
 	"unsub_choose": "اضغط على موجز لإيقاف متابعته:",
 	"unsub_none":   "أنت لا تتابع أي موجز. ‏/sources يعرضها.",
 	"unsub_done":   "لم تعد تتابع <b>{name}</b>.",
@@ -471,18 +472,18 @@ var textsAR = map[string]string{
 	"status_no_feeds":   "لا توجد موجزات. ‏/sources لإضافتها.",
 	"status_feed_ok":    "✅ {name}: قُرئ {when}",
 	"status_feed_never": "⏳ {name}: لم يُقرأ بعد",
-	"status_feed_fail":  "⚠️ {name}: {errors} محاولات فاشلة متتالية ({error})",
+	"status_feed_fail":  "⚠️ {name}: {errors|zero:# محاولة فاشلة|one:محاولة فاشلة واحدة|two:محاولتان فاشلتان متتاليتان|few:# محاولات فاشلة متتالية|many:# محاولة فاشلة متتالية|other:# محاولة فاشلة متتالية} ({error})",
 	"status_last_sent":  "آخر رسالة أُرسلت: {when}",
 	"status_never_sent": "لم يُرسل شيء بعد.",
 
 	"export_none":     "لا توجد موجزات للتصدير بعد.",
-	"export_caption":  "{n} موجزات بصيغة OPML. أرسل هذا الملف إلى MigraWatch (أو إلى قارئ آخر) لاستيرادها.",
+	"export_caption":  "{n|zero:# موجز|one:موجز واحد|two:موجزان|few:# موجزات|many:# موجزًا|other:# موجز} بصيغة OPML. أرسل هذا الملف إلى MigraWatch (أو إلى قارئ آخر) {n|zero:لاستيرادها|one:لاستيراده|two:لاستيرادهما|few:لاستيرادها|many:لاستيرادها|other:لاستيرادها}.",
 	"import_too_big":  "هذا الملف كبير جدًا: الحد الأقصى {max} كيلوبايت.",
 	"import_bad":      "لم أتمكن من قراءة هذا الملف بصيغة OPML: {reason}.",
 	"import_empty":    "ملف OPML هذا لا يحتوي على أي موجز.",
-	"import_checking": "جارٍ التحقق من {n} موجزات…",
+	"import_checking": "جارٍ التحقق من {n|zero:# موجز|one:موجز واحد|two:موجزين|few:# موجزات|many:# موجزًا|other:# موجز}…",
 	"import_summary":  "📥 انتهى الاستيراد: أُضيف {added}، ومتابَع مسبقًا {already}، وفشل {failed}.",
-	"import_skipped":  "قُرئت أول {max} موجزات فقط.",
+	"import_skipped":  "{max|zero:لم يُقرأ أي موجز|one:قُرئ أول موجز فقط|two:قُرئ أول موجزين فقط|few:قُرئت أول # موجزات فقط|many:قُرئ أول # موجزًا فقط|other:قُرئ أول # موجز فقط}.",
 	"import_not_opml": "لاستيراد الموجزات، أرسل ملف OPML (‎.opml أو ‎.xml).",
 
 	"channel_usage":       "للنشر في قناة: أضفني إليها مشرفًا مع صلاحية نشر الرسائل، ثم أرسل هنا <code>/channel @channelname</code>. في حالة قناة خاصة، أعد توجيه أحد منشوراتها إليّ.",
