@@ -562,7 +562,7 @@ func TestChannel_Refusals(t *testing.T) {
 	}{
 		{"caller not admin", news.MemberMember, true, "@mw_chan", "Vous n’êtes pas administrateur de Migrations <Maroc>"},
 		{"bot cannot post", news.MemberAdministrator, false, "@mw_chan", "Je ne peux pas publier dans Migrations <Maroc>"},
-		{"unknown channel", news.MemberAdministrator, true, "@nope_chan", "Je ne trouve pas le canal « @nope_chan »"},
+		{"unknown channel", news.MemberAdministrator, true, "@nope_chan", "Je ne trouve pas le canal «\u202f@nope_chan\u202f»"},
 		{"no argument", news.MemberAdministrator, true, "", "/channel @nomducanal"},
 	}
 	for _, c := range cases {
@@ -578,7 +578,7 @@ func TestChannel_Refusals(t *testing.T) {
 	t.Run("a group is not a channel", func(t *testing.T) {
 		h := newHarness(t)
 		h.tg.SetChat(news.ChatRef{ID: -1005550001, Kind: news.ChatSupergroup, Title: "G", Username: "a_group"})
-		wantText(t, h.reply(alice.ID, alice, "/channel a_group"), "« @a_group » n’est pas un canal")
+		wantText(t, h.reply(alice.ID, alice, "/channel a_group"), "«\u202f@a_group\u202f» n’est pas un canal")
 	})
 	t.Run("only from a private chat", func(t *testing.T) {
 		h := newHarness(t)

@@ -214,11 +214,11 @@ func init() {
 		},
 		news.French: {
 			"kind_page":        "🌐 page web",
-			"page_offer":       "«{url}» n’a pas de flux d’actualités, mais elle liste {n|one:# article|other:# articles}, dont le premier est «{title}».\nJe peux surveiller cette page et vous envoyer chaque nouvel article qui y apparaît.",
+			"page_offer":       "«\u202f{url}\u202f» n’a pas de flux d’actualités, mais elle liste {n|one:# article|other:# articles}, dont le premier est «\u202f{title}\u202f».\nJe peux surveiller cette page et vous envoyer chaque nouvel article qui y apparaît.",
 			"btn_watch_page":   "👀 Surveiller cette page",
 			"page_done":        "✅ Vous suivez maintenant <b>{name}</b> comme page web. J’y ai trouvé {n|one:# article|other:# articles} ; {n|one:le voici|other:les plus récents} :{newest}\nLes nouveaux articles vous parviendront dès leur parution.",
-			"page_no_articles": "Je ne trouve plus aucun article sur «{url}», je ne peux donc pas la surveiller.",
-			"page_failed":      "Je n’ai pas pu lire «{url}» : {reason}.",
+			"page_no_articles": "Je ne trouve plus aucun article sur «\u202f{url}\u202f», je ne peux donc pas la surveiller.",
+			"page_failed":      "Je n’ai pas pu lire «\u202f{url}\u202f» : {reason}.",
 		},
 		news.Arabic: {
 			"kind_page":        "🌐 صفحة ويب",

@@ -108,7 +108,7 @@ func (b *Bot) cmdQuiet(ctx context.Context, r *request) error {
 	case "":
 		q := r.chat.Quiet
 		if q == "" {
-			q = tr(r.lang, "none")
+			q = tr(r.lang, "quiet_none")
 		}
 		return b.reply(ctx, r, tr(r.lang, "quiet_show", "quiet", q))
 	case "off", "none", "0":
@@ -222,7 +222,7 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 	}
 	quiet := c.Quiet
 	if quiet == "" {
-		quiet = tr(r.lang, "none")
+		quiet = tr(r.lang, "quiet_none")
 	}
 	s.WriteString("\n\n" + tr(r.lang, "status_settings",
 		"mode", rawHTML(b.modeText(r.lang, c)), "langs", langsText(r.lang, c),

@@ -54,7 +54,7 @@ var labelsByLang = map[string]labels{
 		sep: "، ", listSep: "، ", date: "02/01/2006", openQuote: "«", closeQuote: "»",
 	},
 	news.French: {
-		read: "Lire l'article", also: "Également rapporté par :", alert: "alerte :", digest: "Revue de presse migrations",
+		read: "Lire l’article", also: "Également rapporté par :", alert: "alerte :", digest: "Revue de presse migrations",
 		sep: ", ", listSep: ", ", date: "02/01/2006", openQuote: "«\u202f", closeQuote: "\u202f»",
 	},
 	news.English: {
