@@ -179,9 +179,9 @@ var textsEN = map[string]string{
 	"tz_bad":  "«{arg}» is not a time zone I know. Use an IANA name such as <code>Africa/Casablanca</code>, <code>Europe/Madrid</code> or <code>UTC</code>.",
 	"tz_done": "✅ Time zone: {tz} (it is {now} there now).",
 
-	"pause_done":     "⏸ Paused. Nothing will be sent until /resume.",
+	"pause_done":     "⏸ Paused. Nothing will be sent until /resume, and the news published in the meantime will be skipped, not sent later.",
 	"pause_already":  "Already paused. /resume starts again.",
-	"resume_done":    "▶️ Resumed.",
+	"resume_done":    "▶️ Resumed. The news published during the pause was skipped; new articles will reach you as they appear.",
 	"resume_already": "Not paused: news is on its way.",
 
 	"status_head":       "📊 <b>{chat}</b>",
@@ -191,6 +191,8 @@ var textsEN = map[string]string{
 	"status_gone":       "⚠️ I cannot post in this chat any more",
 	"status_feeds":      "<b>Feeds</b> ({n})",
 	"status_no_feeds":   "No feeds. /sources to add some.",
+	"status_by_topic":   "No feed of its own: this chat follows {topics} across all our sources. /sources adds feeds.",
+	"status_chat_id":    "Chat id: <code>{id}</code>",
 	"status_feed_ok":    "✅ {name}: read {when}",
 	"status_feed_never": "⏳ {name}: not read yet",
 	"status_feed_fail":  "⚠️ {name}: {errors|one:# failure|other:# failures in a row} ({error})",
@@ -320,9 +322,9 @@ var textsFR = map[string]string{
 	"tz_bad":  "«\u202f{arg}\u202f» n’est pas un fuseau horaire que je connais. Utilisez un nom IANA comme <code>Africa/Casablanca</code>, <code>Europe/Madrid</code> ou <code>UTC</code>.",
 	"tz_done": "✅ Fuseau horaire : {tz} (il y est {now}).",
 
-	"pause_done":     "⏸ En pause. Rien ne sera envoyé avant /resume.",
+	"pause_done":     "⏸ En pause. Rien ne sera envoyé avant /resume, et l’actualité publiée entre-temps sera sautée, pas envoyée plus tard.",
 	"pause_already":  "Déjà en pause. /resume pour reprendre.",
-	"resume_done":    "▶️ C’est reparti.",
+	"resume_done":    "▶️ C’est reparti. L’actualité publiée pendant la pause a été sautée ; les nouveaux articles vous parviendront dès leur parution.",
 	"resume_already": "Pas en pause : l’actualité arrive.",
 
 	"status_head":       "📊 <b>{chat}</b>",
@@ -332,6 +334,8 @@ var textsFR = map[string]string{
 	"status_gone":       "⚠️ Je ne peux plus publier dans cette discussion",
 	"status_feeds":      "<b>Flux</b> ({n})",
 	"status_no_feeds":   "Aucun flux. /sources pour en ajouter.",
+	"status_by_topic":   "Aucun flux en propre : cette discussion suit {topics} dans toutes nos sources. /sources pour ajouter des flux.",
+	"status_chat_id":    "Identifiant de la discussion : <code>{id}</code>",
 	"status_feed_ok":    "✅ {name} : lu {when}",
 	"status_feed_never": "⏳ {name} : pas encore lu",
 	"status_feed_fail":  "⚠️ {name} : {errors|one:# échec|other:# échecs de suite} ({error})",
@@ -461,9 +465,9 @@ var textsAR = map[string]string{
 	"tz_bad":  "«{arg}» ليست منطقة زمنية أعرفها. استعمل اسمًا من قاعدة IANA مثل <code>Africa/Casablanca</code> أو <code>Europe/Madrid</code> أو <code>UTC</code>.",
 	"tz_done": "✅ المنطقة الزمنية: {tz} (الساعة هناك الآن {now}).",
 
-	"pause_done":     "⏸ تم الإيقاف المؤقت. لن يُرسل شيء حتى ‎/resume.",
+	"pause_done":     "⏸ تم الإيقاف المؤقت. لن يُرسل شيء حتى ‎/resume، وستُتجاوز الأخبار المنشورة في الأثناء ولن تُرسل لاحقًا.",
 	"pause_already":  "الإرسال موقوف مسبقًا. ‏/resume للاستئناف.",
-	"resume_done":    "▶️ تم الاستئناف.",
+	"resume_done":    "▶️ تم الاستئناف. تُجووزت الأخبار المنشورة أثناء التوقف، وستصلك المقالات الجديدة فور نشرها.",
 	"resume_already": "الإرسال غير موقوف: الأخبار في الطريق.",
 
 	"status_head":       "📊 <b>{chat}</b>",
@@ -473,6 +477,8 @@ var textsAR = map[string]string{
 	"status_gone":       "⚠️ لم أعد أستطيع النشر في هذه المحادثة",
 	"status_feeds":      "<b>الموجزات</b> ({n})",
 	"status_no_feeds":   "لا توجد موجزات. ‏/sources لإضافتها.",
+	"status_by_topic":   "لا موجزات خاصة بهذه المحادثة: إنها تتابع {topics} في كل مصادرنا. ‏/sources لإضافة موجزات.",
+	"status_chat_id":    "معرّف المحادثة: <code>{id}</code>",
 	"status_feed_ok":    "✅ {name}: قُرئ {when}",
 	"status_feed_never": "⏳ {name}: لم يُقرأ بعد",
 	"status_feed_fail":  "⚠️ {name}: {errors|zero:# محاولة فاشلة|one:محاولة فاشلة واحدة|two:محاولتان فاشلتان متتاليتان|few:# محاولات فاشلة متتالية|many:# محاولة فاشلة متتالية|other:# محاولة فاشلة متتالية} ({error})",

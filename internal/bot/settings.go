@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -201,6 +202,9 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 		title = "MigraWatch"
 	}
 	s.WriteString(tr(r.lang, "status_head", "chat", title) + "\n")
+	// The id is what MIGRAWATCH_ADMIN_CHAT_IDS takes; /status is where an
+	// operator finds it.
+	s.WriteString(tr(r.lang, "status_chat_id", "id", strconv.FormatInt(c.ID, 10)) + "\n")
 	switch {
 	case c.Status == news.StatusGone:
 		s.WriteString(tr(r.lang, "status_gone"))
@@ -244,7 +248,11 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 	}
 	s.WriteString("\n\n")
 	if len(feeds) == 0 {
-		s.WriteString(tr(r.lang, "status_no_feeds"))
+		if len(c.Topics) > 0 {
+			s.WriteString(tr(r.lang, "status_by_topic", "topics", topics))
+		} else {
+			s.WriteString(tr(r.lang, "status_no_feeds"))
+		}
 		return b.reply(ctx, r, s.String())
 	}
 	s.WriteString(tr(r.lang, "status_feeds", "n", len(feeds)))
