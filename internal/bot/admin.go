@@ -110,11 +110,7 @@ func (b *Bot) opsView(ctx context.Context, lang string) (string, error) {
 	s.WriteString(tr(lang, "ops_head") + "\n")
 	s.WriteString(tr(lang, "ops_feeds", "total", len(feeds), "failing", len(failing)))
 	for _, f := range failing[:min(len(failing), opsWorstFeeds)] {
-		name := f.Source.Name
-		if name == "" {
-			name = f.Source.URL
-		}
-		name = truncate(b.withKind(lang, f.Source.ID, name, f.Source.Kind), 60)
+		name := truncate(b.withKind(lang, f.Source.ID, sourceName(f.Source), f.Source.Kind), 60)
 		since := tr(lang, "ops_never_ok")
 		if !f.LastOK.IsZero() {
 			since = tr(lang, "ops_last_ok", "when", f.LastOK.UTC().Format("2006-01-02 15:04"))

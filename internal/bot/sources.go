@@ -320,7 +320,8 @@ func truncate(s string, n int) string {
 }
 
 // feedName names feed id for the user: the catalog name, the registered
-// feed's title or URL, or the id.
+// feed's title, or its host. The id itself (u0897ee5c1224 for a feed added
+// by URL) is shown only when the feed cannot be read at all.
 func (b *Bot) feedName(ctx context.Context, id string) string {
 	if s, ok := b.byID[strings.ToLower(id)]; ok {
 		return s.Name
@@ -329,13 +330,19 @@ func (b *Bot) feedName(ctx context.Context, id string) string {
 	if err != nil || !ok {
 		return id
 	}
-	if info.Source.Name != "" {
-		return info.Source.Name
+	return sourceName(info.Source)
+}
+
+// sourceName is what a source is called in lists: its name, else the host
+// of its address (without "www."), else its id.
+func sourceName(src news.Source) string {
+	if name := strings.TrimSpace(src.Name); name != "" {
+		return name
 	}
-	if info.Source.URL != "" {
-		return info.Source.URL
+	if u, err := url.Parse(src.URL); err == nil && u.Hostname() != "" {
+		return strings.TrimPrefix(u.Hostname(), "www.")
 	}
-	return id
+	return src.ID
 }
 
 // cmdUnsubscribe stops a feed named by catalog id, feed id or URL; without
