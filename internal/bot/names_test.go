@@ -36,3 +36,26 @@ func TestFeedLists_NameAFeedWithoutTitleByItsHost(t *testing.T) {
 	done := h.reply(bob.ID, bob, "/unsubscribe "+src.URL)
 	wantText(t, done, "You no longer follow example.org.")
 }
+
+func TestSources_MarksUnverifiedAddressesInThreeLanguages(t *testing.T) {
+	h := newHarness(t, func(o *Options) {
+		o.Catalog = append(testCatalog(), news.Source{ID: "le360-ar", Name: "Le360", URL: "https://ar.le360.ma/rss", Language: "ar", Country: "MA"})
+	})
+	for _, tt := range []struct {
+		user   news.User
+		legend string
+	}{
+		{alice, "❔ = adresse pas encore confirmée"},
+		{bob, "❔ = address not confirmed yet"},
+		{amina, "❔ = عنوان لم يُتأكد منه بعد"},
+	} {
+		m := h.reply(tt.user.ID, tt.user, "/sources ar")
+		wantText(t, m, tt.legend)
+		if !buttonLabelled(m, "▫️ Le360 (MA) ❔") || !buttonLabelled(m, "▫️ Hespress (MA)") {
+			t.Errorf("%s: buttons %+v: only the unverified source is marked", tt.user.LanguageCode, m.Buttons)
+		}
+		if m := h.reply(tt.user.ID, tt.user, "/sources en"); strings.Contains(m.Text, "❔") {
+			t.Errorf("%s: a page of verified sources explains the mark: %q", tt.user.LanguageCode, m.Text)
+		}
+	}
+}
