@@ -116,7 +116,7 @@ func (b *Bot) opsView(ctx context.Context, lang string) (string, error) {
 			since = tr(lang, "ops_last_ok", "when", f.LastOK.UTC().Format("2006-01-02 15:04"))
 		}
 		s.WriteString("\n" + tr(lang, "ops_feed_fail", "name", name, "id", f.Source.ID,
-			"errors", f.Errors, "error", truncate(f.LastError, 120), "since", since))
+			"errors", f.Errors, "error", errorHTML(lang, f.LastError, 120), "since", since))
 	}
 	if len(failing) > opsWorstFeeds {
 		s.WriteString("\n" + tr(lang, "ops_more", "n", len(failing)-opsWorstFeeds))

@@ -86,8 +86,7 @@ func TestStatus_OperatorViewInAdminChat(t *testing.T) {
 		"Sources: 4 registered, 2 failing",
 		"Broken <Feed> (bad-feed): 3 failures in a row, never read: HTTP 503",
 		"HTTP 503 <Service Unavailable>",
-		"Worse (worse-feed): 9 failures in a row",
-		"dial tcp: connection refused",
+		"Worse (worse-feed): 9 failures in a row, never read: the site cannot be reached",
 		"Delivery queue: 2 waiting, 1 being sent, 0 delayed, 0 undeliverable",
 		"Delivered in the last hour: 4")
 	if !strings.Contains(ops.Text, "never read") {

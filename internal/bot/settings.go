@@ -275,7 +275,7 @@ func (b *Bot) feedStatusLine(ctx context.Context, lang, tz, id string) string {
 	case err != nil || !ok:
 		return tr(lang, "status_feed_never", "name", name)
 	case info.Errors > 0:
-		return tr(lang, "status_feed_fail", "name", name, "errors", info.Errors, "error", truncate(info.LastError, 100))
+		return tr(lang, "status_feed_fail", "name", name, "errors", info.Errors, "error", errorHTML(lang, info.LastError, 100))
 	case !info.LastOK.IsZero():
 		return tr(lang, "status_feed_ok", "name", name, "when", formatWhen(info.LastOK, tz))
 	}
