@@ -64,6 +64,7 @@ would (the first that works), or the article links it would watch if it has none
 	var nf *feed.NotAFeedError
 	if _, local := config.LocalPath(src.URL); !local && errors.As(checkErr, &nf) && len(nf.Links) > 0 {
 		links := nf.Links[:min(len(nf.Links), maxAdvertisedChecked)]
+		fmt.Fprintf(w, "%-15s a web page, not a feed, that advertises %d feed(s)\n", "Kind:", len(nf.Links))
 		for _, link := range links {
 			fmt.Fprintf(w, "\nThe page advertises a feed; /subscribe with this page would follow it if it works. Checking %s\n", link)
 			fres, ferr := fetcher.Check(ctx, link)
