@@ -241,8 +241,10 @@ func TestCheckFeed_URLReportsStatusRedirectValidatorsAndItems(t *testing.T) {
 		}
 	}
 
+	// A page advertising the feed is followed through it, as /subscribe does.
 	got = runCmd(t, allow, "check-feed", srv.URL+"/page")
-	if got.err == nil || !strings.Contains(got.stdout, "got an HTML page, not a feed") || !strings.Contains(got.stdout, srv.URL+"/feed") {
+	if got.err != nil || !strings.Contains(got.stdout, "a web page, not a feed, that advertises 1 feed(s)") ||
+		!strings.Contains(got.stdout, "OK: MigraWatch can follow the feed this page advertises ("+srv.URL+"/feed)") {
 		t.Errorf("HTML page: err %v\n%s", got.err, got.stdout)
 	}
 

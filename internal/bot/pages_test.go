@@ -189,7 +189,7 @@ func TestSources_NotesPageSources(t *testing.T) {
 			labels = append(labels, b.Text)
 		}
 	}
-	if !slices.Contains(labels, "▫️ 2M.ma (MA) (🌐 web page)") {
+	if !slices.Contains(labels, "▫️ 2M.ma (MA) (🌐 web page) ❔") {
 		t.Errorf("buttons %q: the page source should say it is a web page", labels)
 	}
 	if !slices.Contains(labels, "▫️ Hespress (MA)") {
