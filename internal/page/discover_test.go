@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/migrawatch/migrawatch/internal/news"
 )
 
 func readFile(t *testing.T, name string) []byte {
@@ -123,4 +126,34 @@ func FuzzDiscover(f *testing.F) {
 			t.Fatal("no error but no links")
 		}
 	})
+}
+
+func TestDiscover_TrackingVariantsOfOneArticleAreOneItem(t *testing.T) {
+	body := []byte(`<html><body><main>
+<article><a href="https://www.example.ma:443/fr/societe/2024/02/16/les-migrants-dagadir-signent-une-convention?utm_source=home&amp;utm_medium=une#comments"><h2>Les migrants d'Agadir et la commune signent une convention</h2></a></article>
+<article><a href="/fr/societe/2024/02/16/les-migrants-dagadir-signent-une-convention?xtor=AL-32280329&amp;at_medium=newsletter">Lire la suite</a></article>
+<article><a href="/fr/societe/2024/02/16/les-migrants-dagadir-signent-une-convention?hpt=hp_t2">Les migrants d'Agadir</a></article>
+<article><a href="/fr/societe/2024/02/15/operation-marhaba-plus-de-trois-millions-attendus"><h2>Opération Marhaba : plus de trois millions de MRE attendus</h2></a></article>
+</main></body></html>`)
+	items, err := Items(news.Source{ID: "ex", Kind: news.KindPage}, body, "https://www.example.ma/fr/societe/", nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"https://www.example.ma/fr/societe/2024/02/16/les-migrants-dagadir-signent-une-convention",
+		"https://www.example.ma/fr/societe/2024/02/15/operation-marhaba-plus-de-trois-millions-attendus",
+	}
+	var keys []string
+	for _, it := range items {
+		keys = append(keys, it.Key)
+		if it.Link != it.Key {
+			t.Errorf("link %q is not its key %q", it.Link, it.Key)
+		}
+	}
+	if !reflect.DeepEqual(keys, want) {
+		t.Fatalf("items %q, want %q", keys, want)
+	}
+	if items[0].Title != "Les migrants d'Agadir et la commune signent une convention" {
+		t.Errorf("title %q: the headline must win over 'Lire la suite' and the short variant", items[0].Title)
+	}
 }
