@@ -19,7 +19,7 @@ func cmdCheckFeed(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("check-feed", " <url|file>", `Fetch (or read from disk) one feed and say what MigraWatch makes of it: HTTP status, final
 URL after redirects, character encoding, cache validators, feed type, item count and the
 newest items, or why it cannot be followed, in plain words. For an HTML page it lists the
-feeds the page advertises, or the article links it would watch if it has none.`)
+feeds the page advertises, or, if it has none, every article link it would watch, one per line.`)
 	configPath := configFlag(fs)
 	newest := fs.Int("n", 5, "show the `n` newest items")
 	rest, err := parseFlags(fs, args, e)
@@ -61,8 +61,10 @@ feeds the page advertises, or the article links it would watch if it has none.`)
 		pr, err := readSource(ctx, fetcher, src)
 		if err == nil {
 			fmt.Fprintf(w, "%-15s page without a feed: MigraWatch can watch it for new article links\n", "Kind:")
-			fmt.Fprintf(w, "%-15s %d\n", "Article links:", len(pr.items))
-			printLinks(w, pr.items, *newest)
+			fmt.Fprintf(w, "%-15s %d, one per line:\n", "Article links:", len(pr.items))
+			for _, it := range pr.items {
+				fmt.Fprintln(w, it.Link)
+			}
 			fmt.Fprintf(w, "%-15s OK as a listing page\n", "Result:")
 			return nil
 		}
