@@ -24,7 +24,8 @@ func cmdCheckFeed(ctx context.Context, e *env, args []string) error {
 URL after redirects, character encoding, cache validators, feed type, item count and the
 newest items, the items left out and why, or why it cannot be followed, in plain words.
 For an HTML page it lists the feeds the page advertises and checks them as /subscribe
-would (the first that works), or the article links it would watch if it has none.`)
+would (the first that works), or, if it has none, every article link it would watch, one
+per line.`)
 	configPath := configFlag(fs)
 	newest := fs.Int("n", 5, "show the `n` newest items")
 	rest, err := parseFlags(fs, args, e)
@@ -86,8 +87,10 @@ would (the first that works), or the article links it would watch if it has none
 		pr, err := readSource(ctx, fetcher, src)
 		if err == nil {
 			fmt.Fprintf(w, "%-15s page without a feed: MigraWatch can watch it for new article links\n", "Kind:")
-			fmt.Fprintf(w, "%-15s %d\n", "Article links:", len(pr.items))
-			printLinks(w, pr.items, *newest)
+			fmt.Fprintf(w, "%-15s %d, one per line:\n", "Article links:", len(pr.items))
+			for _, it := range pr.items {
+				fmt.Fprintln(w, it.Link)
+			}
 			fmt.Fprintf(w, "%-15s OK as a listing page\n", "Result:")
 			return nil
 		}
