@@ -33,8 +33,8 @@ func benchAlertsAvoiding(tb testing.TB, arts []news.Article, n int, avoid []*Doc
 	v := buildVocabulary(arts)
 	occurs := func(w string) bool {
 		for _, t := range textproc.Words(w) {
-			k := wordKey(t)
 			for _, d := range avoid {
+				k := textproc.Stem(slotLangs[d.slot], t)
 				if _, ok := d.body.keys[k]; ok {
 					return true
 				}
@@ -107,7 +107,7 @@ func benchAlertsShared(tb testing.TB, arts []news.Article, n, distinct int) []ne
 	for _, a := range arts {
 		seen := map[string]bool{}
 		for _, w := range textproc.Words(a.Title + " " + a.Text) {
-			if k := wordKey(w); !seen[k] {
+			if k := textproc.Reading(w); !seen[k] {
 				seen[k] = true
 				df[k]++
 			}
@@ -118,7 +118,7 @@ func benchAlertsShared(tb testing.TB, arts []news.Article, n, distinct int) []ne
 		if len(ws) != 1 {
 			return ""
 		}
-		return wordKey(ws[0])
+		return textproc.Reading(ws[0])
 	}
 	byKey := map[string]string{} // one written form per compared word
 	for _, w := range v.words {

@@ -16,9 +16,14 @@ import (
 
 // Index holds every chat's alerts compiled for matching. It is safe for
 // concurrent use: matching takes a read lock, changes a write lock.
+//
+// A query's words have different stems in French and in English articles
+// (and none in the others), so the index keeps one set of tables per
+// language slot, each with every alert compiled for that slot's articles;
+// an article is matched against the tables of its language only.
 type Index struct {
-	mu sync.RWMutex
-	tables
+	mu    sync.RWMutex
+	parts [langSlots]*tables
 }
 
 // tables is the content of an Index, swapped as a whole by Load.
@@ -96,6 +101,7 @@ type entry struct {
 type group struct {
 	shape   string
 	query   *Query
+	root    *node // the query's tree for the tables' language slot
 	anchors []string
 	// need is how many distinct anchors a document must contain before
 	// the query is worth evaluating: 1 (any of them), or 2 for an AND with
@@ -118,11 +124,21 @@ type group struct {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{tables: newTables()}
+	x := &Index{}
+	x.parts = newParts()
+	return x
 }
 
-func newTables() tables {
-	return tables{
+func newParts() [langSlots]*tables {
+	var parts [langSlots]*tables
+	for i := range parts {
+		parts[i] = newTables()
+	}
+	return parts
+}
+
+func newTables() *tables {
+	return &tables{
 		chats:    make(map[int64]map[string]*entry),
 		byShape:  make(map[string]int32),
 		terms:    make(map[string]int32),
@@ -134,13 +150,20 @@ func newTables() tables {
 func (x *Index) Len() int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return x.alerts
+	return x.parts[0].alerts
 }
 
-// compiled is an alert parsed and planned, ready to insert.
+// compiled is an alert parsed and planned for each language slot, ready to
+// insert.
 type compiled struct {
-	alert   news.Alert
-	query   *Query
+	alert news.Alert
+	query *Query
+	plans [langSlots]slotPlan
+}
+
+// slotPlan is how the tables of one language slot find a query.
+type slotPlan struct {
+	root    *node
 	shape   string
 	anchors []string
 	need    uint8
@@ -153,14 +176,18 @@ func compile(a news.Alert) (*compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, need, ok := plan(q.root)
-	if !ok {
-		// Parse refuses queries without a positive term; this cannot happen.
-		return nil, &ParseError{Pos: 0, Code: CodeNegationOnly, Near: a.Query}
-	}
-	c := &compiled{alert: a, query: q, shape: shapeKey(q.root), anchors: keys, need: need, exact: exactPlan(q.root, need)}
-	if !c.exact {
-		c.vetoes, c.exact = vetoPlan(q.root, keys, need)
+	c := &compiled{alert: a, query: q}
+	for slot, root := range q.langs {
+		keys, need, ok := plan(root)
+		if !ok {
+			// Parse refuses queries without a positive term; this cannot happen.
+			return nil, &ParseError{Pos: 0, Code: CodeNegationOnly, Near: a.Query}
+		}
+		p := slotPlan{root: root, shape: shapeKey(root), anchors: keys, need: need, exact: exactPlan(root, need)}
+		if !p.exact {
+			p.vetoes, p.exact = vetoPlan(root, keys, need)
+		}
+		c.plans[slot] = p
 	}
 	return c, nil
 }
@@ -274,8 +301,10 @@ func (x *Index) Add(a news.Alert) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.remove(a.ChatID, a.ID)
-	x.insert(c)
+	for slot, t := range x.parts {
+		t.remove(a.ChatID, a.ID)
+		t.insert(c, slot)
+	}
 	return nil
 }
 
@@ -283,7 +312,11 @@ func (x *Index) Add(a news.Alert) error {
 func (x *Index) Remove(chatID int64, alertID string) bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return x.remove(chatID, alertID)
+	removed := false
+	for _, t := range x.parts {
+		removed = t.remove(chatID, alertID)
+	}
+	return removed
 }
 
 // ReplaceChat makes alerts the whole set of chat chatID's alerts (none
@@ -293,12 +326,14 @@ func (x *Index) ReplaceChat(chatID int64, alerts []news.Alert) error {
 	all, err := compileAll(alerts)
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	for id := range x.chats[chatID] {
-		x.remove(chatID, id)
-	}
-	for _, c := range all {
-		if c.alert.ChatID == chatID {
-			x.insert(c)
+	for slot, t := range x.parts {
+		for id := range t.chats[chatID] {
+			t.remove(chatID, id)
+		}
+		for _, c := range all {
+			if c.alert.ChatID == chatID {
+				t.insert(c, slot)
+			}
 		}
 	}
 	return err
@@ -308,14 +343,16 @@ func (x *Index) ReplaceChat(chatID int64, alerts []news.Alert) error {
 // left out and reported in the joined error.
 func (x *Index) Load(alerts []news.Alert) error {
 	all, err := compileAll(alerts)
-	fresh := newTables()
-	for _, c := range all {
-		fresh.remove(c.alert.ChatID, c.alert.ID)
-		fresh.insert(c)
+	fresh := newParts()
+	for slot, t := range fresh {
+		for _, c := range all {
+			t.remove(c.alert.ChatID, c.alert.ID)
+			t.insert(c, slot)
+		}
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.tables = fresh
+	x.parts = fresh
 	return err
 }
 
@@ -333,15 +370,16 @@ func compileAll(alerts []news.Alert) ([]*compiled, error) {
 	return all, errors.Join(errs...)
 }
 
-func (x *tables) insert(c *compiled) {
+func (x *tables) insert(c *compiled, langSlot int) {
 	byID := x.chats[c.alert.ChatID]
 	if byID == nil {
 		byID = make(map[string]*entry)
 		x.chats[c.alert.ChatID] = byID
 	}
-	slot, ok := x.byShape[c.shape]
+	p := &c.plans[langSlot]
+	slot, ok := x.byShape[p.shape]
 	if !ok {
-		slot = x.newGroup(c)
+		slot = x.newGroup(c.query, p)
 	}
 	g := x.groups[slot]
 	g.subs = append(g.subs, news.AlertMatch{ChatID: c.alert.ChatID, AlertID: c.alert.ID, Query: c.alert.Query})
@@ -350,9 +388,9 @@ func (x *tables) insert(c *compiled) {
 	x.alerts++
 }
 
-// newGroup adds a group for the query of c, without subscribers.
-func (x *tables) newGroup(c *compiled) int32 {
-	g := &group{shape: c.shape, query: c.query, anchors: c.anchors, need: c.need, exact: c.exact, vetoes: c.vetoes}
+// newGroup adds a group for query q planned as p, without subscribers.
+func (x *tables) newGroup(q *Query, p *slotPlan) int32 {
+	g := &group{shape: p.shape, query: q, root: p.root, anchors: p.anchors, need: p.need, exact: p.exact, vetoes: p.vetoes}
 	m := slotMetaOf(g)
 	var slot int32
 	if n := len(x.free); n > 0 {
@@ -378,7 +416,7 @@ func (x *tables) newGroup(c *compiled) int32 {
 		x.vetoes++
 	}
 	if !g.exact {
-		g.prog = x.compileNode(g, g.query.root, false)
+		g.prog = x.compileNode(g, g.root, false)
 	}
 	return slot
 }
@@ -558,9 +596,10 @@ func (s *scratch) has(id int32) bool { return s.stamp[id] == s.gen }
 // of their slots in the index, each group's alerts in the order they were
 // added (deterministic for an index built the same way; sort them if an
 // order matters).
-func (x *Index) Match(d *Document) []news.AlertMatch {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
+func (ix *Index) Match(d *Document) []news.AlertMatch {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	x := ix.parts[d.slot]
 	s := scratchPool.Get().(*scratch)
 	s.reset(len(x.groups), len(x.termKeys))
 	// Every term of the article is stamped before any group is evaluated:
@@ -606,7 +645,7 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 // collect returns what Match reports for the matched groups, in slot
 // order. The slots are put in order through a bitset rather than sorted:
 // scanning len(groups)/64 words costs less than sorting thousands of slots.
-func (x *Index) collect(s *scratch) []news.AlertMatch {
+func (x *tables) collect(s *scratch) []news.AlertMatch {
 	words := (len(x.groups) + 63) / 64
 	if len(s.bits) < words {
 		s.bits = make([]uint64, words+words/4)
@@ -641,7 +680,7 @@ func (x *Index) collect(s *scratch) []news.AlertMatch {
 // and the first it lacked ends the walk. It returns where the walk of w
 // stopped: the length of its first beginning that no prefix starts with, or
 // len(w)+1.
-func (x *Index) hitPrefixes(s *scratch, d *Document, w string, shared, prevStop int) int {
+func (x *tables) hitPrefixes(s *scratch, d *Document, w string, shared, prevStop int) int {
 	n := 0
 	for i := range w {
 		if n >= MinPrefixLen {
@@ -688,7 +727,7 @@ func commonPrefixLen(a, b string) int {
 
 // hit counts one found anchor for each group of slots, and evaluates those
 // that have all the anchors they need.
-func (x *Index) hit(s *scratch, d *Document, slots []int32) {
+func (x *tables) hit(s *scratch, d *Document, slots []int32) {
 	counts, meta := s.counts[:len(x.groups)], x.meta
 	for _, slot := range slots {
 		c, m := counts[slot], meta[slot]

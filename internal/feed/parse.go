@@ -174,6 +174,7 @@ func convertItem(it *gofeed.Item, src news.Source, base *url.URL, lang string, n
 	if item.Title == "" {
 		// Untitled items (microblogs) get their first words as a title.
 		item.Title = firstWords(item.Description, 12)
+		item.TitleGuessed = item.Title != ""
 	}
 	if len(it.Authors) > 0 && it.Authors[0] != nil {
 		item.Author = strings.TrimSpace(it.Authors[0].Name)
