@@ -29,7 +29,8 @@ import (
 // ل + ال + ل... written with two lams (للاجئين, for اللاجئين). The primary
 // reading is the one whose stem the lexicon knows, else the first.
 //
-// Suffixes then go, at most twice: ات and ه (sound feminine plural, the
+// Then an attached pronoun (هم ها نا ...) and the accusative alef go, and
+// suffixes, at most twice: ات and ه (sound feminine plural, the
 // normalized ta marbuta or the pronoun "his") when 3 letters remain, ون ين
 // ان (sound masculine plural, dual) when 4 remain, so that مهاجرون,
 // مهاجرين, مهاجرة and مهاجرات all give مهاجر while لبنان, السودان,
@@ -136,9 +137,26 @@ var arabicSuffixes = []struct {
 	{"ات", arabicMinStem}, {"ون", arabicMinPlural}, {"ين", arabicMinPlural}, {"ان", arabicMinPlural}, {"ه", arabicMinStem},
 }
 
-// arabicSuffixStem maps a broken plural to its singular, then removes up to
-// two plural, dual or feminine endings.
+// arabicPronouns are the attached possessive pronouns removed before the
+// plural endings (قواربهم, حدودها, بلادنا), each only when 4 letters remain
+// so that محاكم and مساهم keep their last letters.
+var arabicPronouns = []string{"هما", "هم", "هن", "ها", "كم", "كن", "نا"}
+
+// arabicSuffixStem removes an attached pronoun and the accusative alef
+// (مهاجرا, قاربا; not after ي, so سوريا does not become سوري, Syrian), maps
+// a broken plural to its singular, then removes up to two plural, dual or
+// feminine endings.
 func arabicSuffixStem(w string) string {
+	for _, p := range arabicPronouns {
+		if strings.HasSuffix(w, p) && runeCount(w)-runeCount(p) >= arabicMinPlural {
+			w = w[:len(w)-len(p)]
+			break
+		}
+	}
+	if rest, ok := strings.CutSuffix(w, "ا"); ok && runeCount(rest) >= arabicMinStem &&
+		!strings.HasSuffix(rest, "ي") && !strings.HasSuffix(rest, "ا") {
+		w = rest
+	}
 	if s, ok := arabicPlurals[w]; ok {
 		w = s
 	}

@@ -27,7 +27,7 @@ progres exces deces dos pis puis quelques
 // without their ending.
 var frenchNoFeminine = normalizedSet(`
 armée entrée musée durée idée année mère vente pente tente rente sente fente
-lycée portée marée fusée poupée chaussée
+lycée portée marée fusée poupée chaussée machine marine médecine héroïne
 `)
 
 // englishInvariable are English words ending in s that are not plurals (or
@@ -86,6 +86,8 @@ func stemFrench(w string) string {
 		strings.HasSuffix(w, "ale") && n >= 5, strings.HasSuffix(w, "ue") && n >= 5,
 		strings.HasSuffix(w, "eure") && n >= 6:
 		return w[:n-1] // migrante -> migrant, francaise -> francais
+	case strings.HasSuffix(w, "ine") && n >= 7 && !frenchNoFeminine[w]:
+		return w[:n-1] // clandestine -> clandestin, voisine -> voisin
 	case strings.HasSuffix(w, "ive") && n >= 5:
 		return w[:n-2] + "f" // definitive -> definitif
 	}
