@@ -309,3 +309,66 @@ func TestJudged_OneWordQueries(t *testing.T) {
 		}
 	}
 }
+
+// TestJudged_DocumentedQueries measures the queries the README and /help
+// document (places, bodies, Arabic clitics, French elisions, phrases, OR
+// groups, exclusions, prefixes, fields) against the articles a reader
+// expects (testdata/judged/documented.txt). Targets: precision >= .99 and
+// recall >= .98 over all of them.
+func TestJudged_DocumentedQueries(t *testing.T) {
+	arts := judgedDocs(t)
+	docs := make([]*Document, len(arts))
+	for i, a := range arts {
+		docs[i] = NewDocument(a)
+	}
+	sets := map[bool]*score{false: {}, true: {}}
+	queries := loadJudged(t, "documented.txt")
+	x := NewIndex()
+	for i, jq := range queries {
+		if err := x.Add(news.Alert{ID: fmt.Sprint(i), ChatID: 1, Query: jq.query}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	matchedBy := make([]map[string]bool, len(queries))
+	for i := range matchedBy {
+		matchedBy[i] = map[string]bool{}
+	}
+	for di, d := range docs {
+		for _, m := range x.Match(d) {
+			var qi int
+			fmt.Sscan(m.AlertID, &qi)
+			matchedBy[qi][arts[di].Key] = true
+		}
+	}
+	for qi, jq := range queries {
+		q := mustParse(t, jq.query)
+		var s score
+		for i, a := range arts {
+			matched := q.Matches(docs[i])
+			if matched != matchedBy[qi][a.Key] {
+				t.Fatalf("%q on %s: index %v, direct %v", jq.query, a.Key, matchedBy[qi][a.Key], matched)
+			}
+			expected := slices.Contains(jq.expected, a.Key)
+			switch {
+			case matched && expected:
+				s.tp++
+			case matched:
+				s.fp++
+				t.Logf("%s: unexpected %s", jq.query, a.Key)
+			case expected:
+				s.fn++
+				t.Logf("%s: missed %s", jq.query, a.Key)
+			}
+		}
+		sets[jq.heldOut].add(s)
+	}
+	var all score
+	all.add(*sets[false])
+	all.add(*sets[true])
+	t.Logf("documented queries, dev: %v", *sets[false])
+	t.Logf("documented queries, held out: %v", *sets[true])
+	t.Logf("documented queries, all: %v", all)
+	if all.precision() < 0.99 || all.recall() < 0.98 {
+		t.Errorf("documented queries: %v, want precision >= .99 and recall >= .98", all)
+	}
+}
