@@ -124,6 +124,87 @@ func TestQuery_Matches(t *testing.T) {
 	}
 }
 
+// An untitled feed item gets the first words of its description as a
+// title to show; they are not a title, so title: does not find them, while
+// the words still count as text.
+func TestQuery_TitleMatchesOnlyARealTitle(t *testing.T) {
+	a := article("Des migrants secourus au large de Lampedusa", "Des migrants secourus au large de Lampedusa, selon les garde-côtes.")
+	a.Lang = news.French
+	a.TitleGuessed = true
+	d := NewDocument(a)
+	for q, want := range map[string]bool{
+		"title:migrants":       false,
+		"title:Lampedusa":      false,
+		"migrants":             true,
+		`"large de Lampedusa"`: true,
+	} {
+		if got := mustParse(t, q).Matches(d); got != want {
+			t.Errorf("guessed title: %q = %v, want %v", q, got, want)
+		}
+	}
+	a.TitleGuessed = false
+	if !mustParse(t, "title:migrants").Matches(NewDocument(a)) {
+		t.Error("a real title: title:migrants does not match")
+	}
+	// Only text: the guessed title's words are the text's.
+	a.TitleGuessed, a.Text = true, ""
+	if d := NewDocument(a); !mustParse(t, "Lampedusa").Matches(d) || mustParse(t, "title:Lampedusa").Matches(d) {
+		t.Error("an untitled item without text: its words must count as text, not title")
+	}
+}
+
+// Singular and plural, feminine and dual meet in all three languages, in
+// real sentences; a quoted word keeps its exact form.
+func TestQuery_InflectionsInThreeLanguages(t *testing.T) {
+	tests := []struct {
+		lang, query, text string
+		want              bool
+	}{
+		{news.English, "migrant", "More than 3,000 migrants crossed the Channel in small boats last week.", true},
+		{news.English, "boat", "More than 3,000 migrants crossed the Channel in small boats last week.", true},
+		{news.English, "child", "Unaccompanied children were held at the police station overnight.", true},
+		{news.English, "country", "Several countries refused to take the rescued people.", true},
+		{news.English, `"migrant"`, "More than 3,000 migrants crossed the Channel.", false},
+		{news.English, "policy", "Police stopped the lorry near Calais.", false},
+		{news.English, "refuge", "The refugees were moved to a camp.", false},
+		{news.French, "réfugié", "Les réfugiées afghanes ont été accueillies à Paris.", true},
+		{news.French, "migrant", "Une migrante enceinte a été secourue en mer.", true},
+		{news.French, "refoulement", "Les refoulements se multiplient à la frontière.", true},
+		{news.French, "frontière", "Les frontières extérieures de l'Union européenne.", true},
+		{news.French, "étranger", "Des travailleuses étrangères sans contrat.", true},
+		{news.French, "bateau", "Deux bateaux ont chaviré au large de la Libye.", true},
+		{news.French, `"réfugié"`, "Les réfugiées afghanes ont été accueillies.", false},
+		{news.French, "mois", "Il a été expulsé vers le Maroc, selon moi.", false},
+		{news.Arabic, "مهاجر", "أنقذ خفر السواحل عشرات المهاجرين قبالة سواحل ليبيا.", true},
+		{news.Arabic, "مهاجر", "وصل مهاجرون غير نظاميين إلى جزر الكناري.", true},
+		{news.Arabic, "لاجئ", "وقدمت المساعدة للاجئين السوريين في لبنان.", true},
+		{news.Arabic, "قارب", "غرقت ثلاثة قوارب تقل مهاجرين.", true},
+		{news.Arabic, "مهاجر", "تعرض مهاجران للضرب على الحدود.", true}, // dual
+		{news.Arabic, `"مهاجر"`, "أنقذ خفر السواحل عشرات المهاجرين.", false},
+		{news.Arabic, "كاليه", "وأشار إليه الوزير في كلمته.", false},
+		{news.Arabic, "فيات", "ارتفع عدد الوفيات إلى عشرين.", false},
+		{news.Arabic, "لبنان", "كرم الفنان في حفل كبير.", false},
+		{news.Arabic, "لبنان", "عاد اللاجئون من لبنان وسوريا.", true},
+		{news.Arabic, "لبنان", "عاد اللاجئون ولبنان يستعد للانتخابات.", true},
+		{news.Arabic, "بحار", "شربوا الشاي الحار في المخيم.", false},
+	}
+	for _, tt := range tests {
+		a := article("", tt.text)
+		a.Lang = tt.lang
+		d := NewDocument(a)
+		if got := mustParse(t, tt.query).Matches(d); got != tt.want {
+			t.Errorf("%s: %q in %q = %v, want %v", tt.lang, tt.query, tt.text, got, tt.want)
+		}
+		x := NewIndex()
+		if err := x.Add(news.Alert{ID: "a", ChatID: 1, Query: tt.query}); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(x.Match(d)) == 1; got != tt.want {
+			t.Errorf("index: %s: %q in %q = %v, want %v", tt.lang, tt.query, tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestQuery_SubdomainMatchesParentHost(t *testing.T) {
 	a := article("", "migrants")
 	a.Link = "https://fr.hespress.com/123.html"

@@ -67,11 +67,18 @@ func runeCount(s string) int { return utf8.RuneCountInString(s) }
 // isWholeWord reports whether the first letter of w belongs to the word:
 // w, or w without its suffixes, is listed in arabicWholeWords.
 func isWholeWord(w string) bool {
-	if arabicWholeWords[w] {
-		return true
-	}
-	return arabicWholeWords[arabicSuffixStem(w)]
+	return arabicWholeWords[w] || arabicWholeStems[arabicSuffixStem(w)]
 }
+
+// arabicWholeStems are the stems of arabicWholeWords: وزارات is whole
+// because وزارة is.
+var arabicWholeStems = func() map[string]bool {
+	m := make(map[string]bool, len(arabicWholeWords))
+	for w := range arabicWholeWords {
+		m[arabicSuffixStem(w)] = true
+	}
+	return m
+}()
 
 // arabicReadings appends to out the readings of a normalized Arabic word:
 // the word itself first, then the word without its clitics (zero, one or
@@ -159,6 +166,9 @@ func arabicSuffixStem(w string) string {
 	}
 	if s, ok := arabicPlurals[w]; ok {
 		w = s
+	}
+	if arabicKeepTaMarbuta[w] {
+		return w
 	}
 	for range 2 {
 		changed := false

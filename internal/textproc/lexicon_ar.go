@@ -30,6 +30,15 @@ var arabicWholeWords = normalizedSet(`
 لبنان لبناني ليبيا ليبي لندن لامبيدوزا لاجئ لجوء لجنة لجان لاعب لقاء لحظة
 لغة لغات ليتوانيا لاتفيا لوكسمبورغ لشبونة ليون لاغوس ليل لائحة لوائح لحم لحوم
 لون لقب لعب لاعبين ليلة ليال لمس
+بعدما بعدها بعده بعدهم بعدهما لدينا لديه لديها لديهم لدي لدى كلما كلنا كلها كلهم
+كله كلاهما لرؤية لنفسي لنفسه لنفسها لنفسهم
+`)
+
+// arabicKeepTaMarbuta are words whose ta marbuta (ه once normalized) is not
+// a feminine ending to remove: without it they are another word (شرطة,
+// police, is not شرط, condition; جامعة, university, is not جامع, mosque).
+var arabicKeepTaMarbuta = normalizedSet(`
+شرطة حكمة جامعة حملة مكتبة قاعدة رحلة جمعة
 `)
 
 // arabicPlurals maps broken plurals of the news and migration vocabulary to

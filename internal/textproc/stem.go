@@ -88,3 +88,13 @@ func Reading(word string) string {
 	rs, p := arabicReadings(word, buf[:0])
 	return rs[p]
 }
+
+// StemReading returns the stem of one reading (see Readings) as it is:
+// inflections removed, no clitic looked for. Stems is StemReading of every
+// reading of a word.
+func StemReading(lang, reading string) string {
+	if startsArabic(reading) {
+		return arabicSuffixStem(reading)
+	}
+	return Stem(lang, reading)
+}

@@ -106,6 +106,10 @@ func TestStem_KeepsDistinctWords(t *testing.T) {
 		{"ar", "بطاقات", "طاقات"},
 		{"ar", "حدود", "الحد"}, // borders / the limit
 		{"ar", "الباجي", "لاجئ"},
+		{"ar", "الشرطة", "شرط"},   // the police / condition
+		{"ar", "جامعة", "الجامع"}, // university / the mosque
+		{"ar", "وزارات", "زار"},   // ministries / visited
+		{"ar", "بعدما", "عدم"},    // after / absence
 		{"fr", "migraine", "migrants"},
 		{"fr", "armée", "arme"},
 		{"fr", "mois", "moi"},
