@@ -20,8 +20,10 @@ type Document struct {
 	lang        string
 	slot        int // langSlot(lang): which tree of a query applies
 	// anchors are every index key present in the document, each once:
-	// word keys, title word keys (marked), source and language keys.
-	anchors []string
+	// word keys, title word keys (marked), source and language keys, with
+	// the positions of word keys, so that matching compares phrases on
+	// term ids without hashing a word again.
+	anchors []docAnchor
 	// states are the readings of the words of title and text (see
 	// field.states), sorted and unique: prefix anchors are looked up by
 	// their beginnings.
@@ -60,21 +62,24 @@ func NewDocument(a news.Article) *Document {
 		d.body = newField(lang, cache, 2, textproc.Words(a.Text))
 	}
 
-	seen := make(map[string]struct{}, len(d.body.keys)+len(d.title.keys))
-	add := func(k string) {
-		if _, ok := seen[k]; !ok {
-			seen[k] = struct{}{}
-			d.anchors = append(d.anchors, k)
+	d.anchors = make([]docAnchor, 0, 2*len(d.title.keys)+len(d.body.keys)+len(d.hosts)+2)
+	for k, pos := range d.title.keys {
+		d.anchors = append(d.anchors, docAnchor{key: k, title: pos, body: d.body.keys[k]})
+		d.anchors = append(d.anchors, docAnchor{key: titleMark + k, title: pos})
+	}
+	for k, pos := range d.body.keys {
+		if _, ok := d.title.keys[k]; !ok {
+			d.anchors = append(d.anchors, docAnchor{key: k, body: pos})
 		}
 	}
-	for k := range d.title.keys {
-		add(k)
-		add(titleMark + k)
-	}
-	for k := range d.body.keys {
-		add(k)
-	}
 	d.states = mergeUnique(d.title.states, d.body.states)
+	seen := make(map[string]bool, len(d.hosts)+1)
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			d.anchors = append(d.anchors, docAnchor{key: k})
+		}
+	}
 	if d.sourceID != "" {
 		add(sourceAnchor(d.sourceID))
 	}
@@ -85,6 +90,14 @@ func NewDocument(a news.Article) *Document {
 		add(langAnchor(d.lang))
 	}
 	return d
+}
+
+// docAnchor is one index key of a document, with, for a word key, its
+// positions in the title and in the text (a title-marked key has only
+// title positions).
+type docAnchor struct {
+	key         string
+	title, body []int32
 }
 
 // wordForms is what a word contributes to a field.
@@ -178,6 +191,17 @@ func (f *field) hasPhrase(keys []string) bool {
 			return false
 		}
 		lists[i] = l
+	}
+	return consecutive(lists)
+}
+
+// consecutive reports whether the position lists hold positions p, p+1,
+// p+2 ... (one in each list, in order).
+func consecutive(lists [][]int32) bool {
+	for _, l := range lists {
+		if len(l) == 0 {
+			return false
+		}
 	}
 	for _, start := range lists[0] {
 		ok := true

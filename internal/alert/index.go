@@ -44,6 +44,9 @@ type tables struct {
 	byShape map[string]int32
 	groups  []*group   // by slot; nil for a free slot
 	meta    []slotMeta // by slot
+	// progs is, by slot, the group's compiled tree (nil when the anchors
+	// decide): the matching loop reads it without touching the group.
+	progs []*cnode
 	// first is, by slot, what Match reports for the group's first alert
 	// (most groups have one): reporting reads this contiguous slice.
 	first []news.AlertMatch
@@ -53,7 +56,7 @@ type tables struct {
 	terms     map[string]int32
 	termKeys  []string
 	termRefs  []int32
-	post      [][]int32 // slots of the groups anchored on the term
+	post      [][]int32 // postings (see posting) of the groups anchored on the term
 	vpost     [][]int32 // slots of the groups the term rules out
 	freeTerms []int32
 	vetoes    int // postings in vpost
@@ -66,8 +69,8 @@ type tables struct {
 
 // slotMeta is what the matching loop needs of a group, packed in a byte so
 // that the counters and the metadata of 100,000 groups stay in cache: the
-// low bits are need (distinct anchors to find before evaluating; 0 for a
-// free slot), then the flags below.
+// low bits are need (the bits of the parts whose anchors must be found
+// before evaluating, see plan; 0 for a free slot), then the flags below.
 type slotMeta uint8
 
 const (
@@ -102,10 +105,9 @@ type group struct {
 	shape   string
 	query   *Query
 	root    *node // the query's tree for the tables' language slot
-	anchors []string
-	// need is how many distinct anchors a document must contain before
-	// the query is worth evaluating: 1 (any of them), or 2 for an AND with
-	// two anchored children (both must be there).
+	anchors []anchorRef
+	// need is the bits of the parts a document must contain an anchor of
+	// before the query is worth evaluating (see plan).
 	need uint8
 	// exact is true when containing the anchors (and none of the vetoes)
 	// is the same as matching: a plain word, source or language, an OR of
@@ -165,11 +167,23 @@ type compiled struct {
 type slotPlan struct {
 	root    *node
 	shape   string
-	anchors []string
-	need    uint8
+	anchors []anchorRef
+	need    uint8 // the bits of the parts an article must have (see plan)
 	exact   bool
 	vetoes  []string
 }
+
+// anchorRef is an anchor of a query and the part of the query it stands
+// for (a bit index, 0 to maxParts-1): finding one anchor of every part
+// planned is what makes a query worth evaluating.
+type anchorRef struct {
+	key  string
+	part uint8
+}
+
+// maxParts is how many parts of an AND (or words of a phrase) the index
+// counts for one query: the bits of slotMeta's need.
+const maxParts = 4
 
 func compile(a news.Alert) (*compiled, error) {
 	q, err := Parse(a.Query)
@@ -178,52 +192,15 @@ func compile(a news.Alert) (*compiled, error) {
 	}
 	c := &compiled{alert: a, query: q}
 	for slot, root := range q.langs {
-		keys, need, ok := plan(root)
+		p, ok := plan(root)
 		if !ok {
 			// Parse refuses queries without a positive term; this cannot happen.
 			return nil, &ParseError{Pos: 0, Code: CodeNegationOnly, Near: a.Query}
 		}
-		p := slotPlan{root: root, shape: shapeKey(root), anchors: keys, need: need, exact: exactPlan(root, need)}
-		if !p.exact {
-			p.vetoes, p.exact = vetoPlan(root, keys, need)
-		}
+		p.root, p.shape = root, shapeKey(root)
 		c.plans[slot] = p
 	}
 	return c, nil
-}
-
-// vetoPlan handles an AND of exact leaves and negated ones (migrants
-// -football): when the positive leaves are exactly the anchors plan chose,
-// the negated leaves' anchors are vetoes, and an alert whose anchors are
-// all found and none of its vetoes is a match without evaluation.
-func vetoPlan(root *node, keys []string, need uint8) (vetoes []string, ok bool) {
-	if root.op != opAnd {
-		return nil, false
-	}
-	var pos []string
-	for _, k := range root.kids {
-		switch {
-		case k.op == opNot && exactLeaf(k.kids[0]) && k.kids[0].op != opPrefix:
-			kk, _, _ := anchors(k.kids[0], false)
-			vetoes = append(vetoes, kk...)
-		case exactLeaf(k):
-			kk, _, _ := anchors(k, false)
-			pos = append(pos, kk...)
-		default:
-			return nil, false
-		}
-	}
-	slices.Sort(pos)
-	pos = slices.Compact(pos)
-	if len(vetoes) == 0 || len(pos) != int(need) || len(keys) != int(need) {
-		return nil, false
-	}
-	for _, k := range keys {
-		if !slices.Contains(pos, k) {
-			return nil, false
-		}
-	}
-	return vetoes, true
 }
 
 // exactLeaf reports whether a document contains n's anchor exactly when n
@@ -242,54 +219,86 @@ func exactLeaf(n *node) bool {
 	return false
 }
 
-// exactPlan reports whether the anchors plan chose for root decide the match.
-func exactPlan(root *node, need uint8) bool {
-	switch {
-	case exactLeaf(root):
-		return true
-	case root.op == opOr:
-		for _, k := range root.kids {
-			if !exactLeaf(k) {
-				return false
-			}
-		}
-		return true
-	case root.op == opAnd && need == 2 && len(root.kids) == 2:
-		return exactLeaf(root.kids[0]) && exactLeaf(root.kids[1])
+// exactPart reports whether a document contains one of n's anchors exactly
+// when n matches: an exact leaf, or an OR of exact leaves.
+func exactPart(n *node) bool {
+	if n.op != opOr {
+		return exactLeaf(n)
 	}
-	return false
+	for _, k := range n.kids {
+		if !exactLeaf(k) {
+			return false
+		}
+	}
+	return true
 }
 
-// plan chooses the anchors of a query. An AND of several parts that each
-// have a single anchor, or a phrase of several words, needs two of those
-// anchors in a document (the two most selective); anything else needs any
-// one of anchors(root).
-func plan(root *node) (keys []string, need uint8, ok bool) {
-	type single struct {
-		key  string
-		cost float64
+// plan chooses the anchors of a query and what finding them means.
+//
+// An AND is cut into its parts (each child with anchors: a word, a group
+// of ORed words, a phrase ...): up to maxParts of the most selective ones
+// are planned, each with its own bit, and an article is worth evaluating
+// once it has an anchor of every planned part. When every positive child is
+// planned and is an exact part, and the negated children are plain words,
+// sources or languages, finding the parts is a match: the negated words
+// are vetoes, which rule the query out before anything is counted. A phrase
+// plans its words the same way (positions are still compared). Anything
+// else needs one of anchors(root).
+func plan(root *node) (p slotPlan, ok bool) {
+	type part struct {
+		keys  []string
+		cost  float64
+		exact bool
 	}
-	var singles []single
+	var parts []part
+	exact := true
 	switch root.op {
 	case opAnd:
 		for _, k := range root.kids {
-			if kk, c, kok := anchors(k, false); kok && len(kk) == 1 {
-				singles = append(singles, single{kk[0], c})
+			if k.op == opNot {
+				if leaf := k.kids[0]; exactLeaf(leaf) && leaf.op != opPrefix {
+					kk, _, _ := anchors(leaf, false)
+					p.vetoes = append(p.vetoes, kk...)
+				} else {
+					exact = false
+				}
+				continue
 			}
+			kk, c, kok := anchors(k, false)
+			if !kok {
+				exact = false
+				continue
+			}
+			parts = append(parts, part{kk, c, exactPart(k)})
 		}
 	case opPhrase:
+		exact = false
 		for _, k := range root.keys {
-			singles = append(singles, single{k, wordCost(k)})
+			parts = append(parts, part{[]string{k}, wordCost(k), false})
 		}
 	}
-	slices.SortStableFunc(singles, func(a, b single) int { return cmp.Compare(a.cost, b.cost) })
-	for i := 1; i < len(singles); i++ {
-		if singles[i].key != singles[0].key {
-			return []string{singles[0].key, singles[i].key}, 2, true
+	if len(parts) > 0 {
+		slices.SortStableFunc(parts, func(a, b part) int { return cmp.Compare(a.cost, b.cost) })
+		if len(parts) > maxParts {
+			parts, exact = parts[:maxParts], false
 		}
+		for i, pt := range parts {
+			exact = exact && pt.exact
+			for _, k := range pt.keys {
+				p.anchors = append(p.anchors, anchorRef{k, uint8(i)})
+			}
+			p.need |= 1 << i
+		}
+		p.exact = exact
+		return p, true
 	}
-	keys, _, ok = anchors(root, false)
-	return keys, 1, ok
+	keys, _, ok := anchors(root, false)
+	for _, k := range keys {
+		p.anchors = append(p.anchors, anchorRef{k, 0})
+	}
+	p.vetoes = nil
+	p.need, p.exact = 1, exactPart(root)
+	return p, ok
 }
 
 // Add compiles alert a and adds it, replacing an alert with the same chat
@@ -396,18 +405,20 @@ func (x *tables) newGroup(q *Query, p *slotPlan) int32 {
 	if n := len(x.free); n > 0 {
 		slot = x.free[n-1]
 		x.free = x.free[:n-1]
-		x.groups[slot], x.meta[slot], x.first[slot] = g, m, news.AlertMatch{}
+		x.groups[slot], x.meta[slot], x.first[slot], x.progs[slot] = g, m, news.AlertMatch{}, nil
 	} else {
 		slot = int32(len(x.groups))
 		x.groups, x.meta, x.first = append(x.groups, g), append(x.meta, m), append(x.first, news.AlertMatch{})
+		x.progs = append(x.progs, nil)
 	}
 	x.byShape[g.shape] = slot
-	for _, k := range g.anchors {
-		if p, ok := strings.CutPrefix(k, prefixMark); ok {
-			x.addPrefix(p, slot)
+	for _, a := range g.anchors {
+		e := posting(slot, a.part)
+		if p, ok := strings.CutPrefix(a.key, prefixMark); ok {
+			x.addPrefix(p, e)
 		} else {
-			id := x.ref(g, k)
-			x.post[id] = append(x.post[id], slot)
+			id := x.ref(g, a.key)
+			x.post[id] = append(x.post[id], e)
 		}
 	}
 	for _, k := range g.vetoes {
@@ -417,6 +428,7 @@ func (x *tables) newGroup(q *Query, p *slotPlan) int32 {
 	}
 	if !g.exact {
 		g.prog = x.compileNode(g, g.root, false)
+		x.progs[slot] = g.prog
 	}
 	return slot
 }
@@ -468,14 +480,15 @@ func (x *tables) remove(chatID int64, alertID string) bool {
 func (x *tables) dropGroup(slot int32) {
 	g := x.groups[slot]
 	delete(x.byShape, g.shape)
-	x.groups[slot], x.meta[slot], x.first[slot] = nil, 0, news.AlertMatch{}
+	x.groups[slot], x.meta[slot], x.first[slot], x.progs[slot] = nil, 0, news.AlertMatch{}, nil
 	x.free = append(x.free, slot)
-	for _, k := range g.anchors {
-		if p, ok := strings.CutPrefix(k, prefixMark); ok {
-			x.removePrefix(p, slot)
+	for _, a := range g.anchors {
+		e := posting(slot, a.part)
+		if p, ok := strings.CutPrefix(a.key, prefixMark); ok {
+			x.removePrefix(p, e)
 		} else {
-			id := x.terms[k]
-			x.post[id] = removeSlot(x.post[id], slot)
+			id := x.terms[a.key]
+			x.post[id] = removeSlot(x.post[id], e)
 		}
 	}
 	for _, k := range g.vetoes {
@@ -492,7 +505,12 @@ func (x *tables) dropGroup(slot int32) {
 	}
 }
 
-// removeSlot removes one occurrence of slot from list.
+// posting is the entry of a posting list for part part of the group at
+// slot: the slot, and the part in its low bits.
+func posting(slot int32, part uint8) int32 { return slot<<2 | int32(part) }
+
+// removeSlot removes one occurrence of slot (a group slot, or a posting)
+// from list.
 func removeSlot(list []int32, slot int32) []int32 {
 	if i := slices.Index(list, slot); i >= 0 {
 		last := len(list) - 1
@@ -508,7 +526,7 @@ func removeSlot(list []int32, slot int32) []int32 {
 // prefixNode is one beginning of the registered prefixes.
 type prefixNode struct {
 	below int32   // registered prefixes that start with this beginning (itself included)
-	slots []int32 // groups anchored on exactly this prefix
+	slots []int32 // postings of the groups anchored on exactly this prefix
 }
 
 // beginnings calls f with every beginning of p of MinPrefixLen letters or
@@ -526,7 +544,7 @@ func beginnings(p string, f func(b string)) {
 	}
 }
 
-func (x *tables) addPrefix(p string, slot int32) {
+func (x *tables) addPrefix(p string, e int32) {
 	beginnings(p, func(b string) {
 		node := x.prefixes[b]
 		if node == nil {
@@ -536,12 +554,12 @@ func (x *tables) addPrefix(p string, slot int32) {
 		node.below++
 	})
 	node := x.prefixes[p]
-	node.slots = append(node.slots, slot)
+	node.slots = append(node.slots, e)
 }
 
-func (x *tables) removePrefix(p string, slot int32) {
+func (x *tables) removePrefix(p string, e int32) {
 	if node := x.prefixes[p]; node != nil {
-		if i := slices.Index(node.slots, slot); i >= 0 {
+		if i := slices.Index(node.slots, e); i >= 0 {
 			node.slots = slices.Delete(node.slots, i, i+1)
 		}
 	}
@@ -556,7 +574,7 @@ func (x *tables) removePrefix(p string, slot int32) {
 
 // scratch is one Match call's working memory, reused through a pool.
 type scratch struct {
-	counts  []uint8 // by group slot: anchors of the group found so far
+	counts  []uint8 // by group slot: the parts of the group found so far (see plan)
 	touched []int32 // slots whose count is not zero
 	matched []int32
 	// stamp is, by term id, the generation of the last Match call whose
@@ -566,10 +584,13 @@ type scratch struct {
 	gen     uint32
 	present []int32  // term ids of the article
 	bits    []uint64 // by group slot: matched (collect leaves it clear)
+	// titlePos and bodyPos are, by term id, the positions of a word term
+	// of the article (valid where stamp is gen).
+	titlePos, bodyPos [][]int32
 }
 
-// vetoed is the count of a group ruled out by one of its vetoes: above any
-// need, so the group is never evaluated.
+// vetoed is the count of a group ruled out by one of its vetoes: every
+// part already found, and never a need, so the group is never evaluated.
 const vetoed = 255
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -580,7 +601,9 @@ func (s *scratch) reset(groups, terms int) {
 		s.counts = make([]uint8, groups+groups/4)
 	}
 	if len(s.stamp) < terms {
-		s.stamp = make([]uint32, terms+terms/4)
+		n := terms + terms/4
+		s.stamp = make([]uint32, n)
+		s.titlePos, s.bodyPos = make([][]int32, n), make([][]int32, n)
 	}
 	s.gen++
 	if s.gen == 0 {
@@ -604,9 +627,11 @@ func (ix *Index) Match(d *Document) []news.AlertMatch {
 	s.reset(len(x.groups), len(x.termKeys))
 	// Every term of the article is stamped before any group is evaluated:
 	// evaluation reads the stamps.
-	for _, k := range d.anchors {
-		if id, ok := x.terms[k]; ok && !s.has(id) {
+	for i := range d.anchors {
+		a := &d.anchors[i]
+		if id, ok := x.terms[a.key]; ok && !s.has(id) {
 			s.stamp[id] = s.gen
+			s.titlePos[id], s.bodyPos[id] = a.title, a.body
 			s.present = append(s.present, id)
 		}
 	}
@@ -636,6 +661,9 @@ func (ix *Index) Match(d *Document) []news.AlertMatch {
 	}
 	for _, slot := range s.touched {
 		s.counts[slot] = 0
+	}
+	for _, id := range s.present {
+		s.titlePos[id], s.bodyPos[id] = nil, nil // keep no article alive in the pool
 	}
 	s.touched, s.matched, s.present = s.touched[:0], s.matched[:0], s.present[:0]
 	scratchPool.Put(s)
@@ -725,22 +753,23 @@ func commonPrefixLen(a, b string) int {
 	return n
 }
 
-// hit counts one found anchor for each group of slots, and evaluates those
-// that have all the anchors they need.
-func (x *tables) hit(s *scratch, d *Document, slots []int32) {
+// hit marks, for each posting of list, the part of its group that the
+// article has, and evaluates the groups that have every part they need.
+func (x *tables) hit(s *scratch, d *Document, list []int32) {
 	counts, meta := s.counts[:len(x.groups)], x.meta
-	for _, slot := range slots {
-		c, m := counts[slot], meta[slot]
-		need := m.need()
-		if c >= need {
-			continue // already evaluated
+	for _, e := range list {
+		slot, bit := e>>2, uint8(1)<<(e&3)
+		c := counts[slot]
+		if c&bit != 0 {
+			continue // part found already, or vetoed
 		}
 		if c == 0 {
 			s.touched = append(s.touched, slot)
 		}
-		c++
+		c |= bit
 		counts[slot] = c
-		if c == need && (m&metaExact != 0 || s.eval(x.groups[slot].prog, d)) {
+		m := meta[slot]
+		if c == m.need() && (m&metaExact != 0 || s.eval(x.progs[slot], d)) {
 			s.matched = append(s.matched, slot)
 		}
 	}
