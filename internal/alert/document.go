@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"hash/maphash"
 	"net/url"
 	"slices"
 	"strings"
@@ -72,12 +73,15 @@ func NewDocument(a news.Article) *Document {
 			d.anchors = append(d.anchors, docAnchor{key: k, body: pos})
 		}
 	}
+	for i := range d.anchors {
+		d.anchors[i].fp = fingerprint(d.anchors[i].key)
+	}
 	d.states = mergeUnique(d.title.states, d.body.states)
 	seen := make(map[string]bool, len(d.hosts)+1)
 	add := func(k string) {
 		if !seen[k] {
 			seen[k] = true
-			d.anchors = append(d.anchors, docAnchor{key: k})
+			d.anchors = append(d.anchors, docAnchor{key: k, fp: fingerprint(k)})
 		}
 	}
 	if d.sourceID != "" {
@@ -97,7 +101,21 @@ func NewDocument(a news.Article) *Document {
 // title positions).
 type docAnchor struct {
 	key         string
+	fp          termKey // fingerprint(key), computed once per article
 	title, body []int32
+}
+
+// termKey is the fingerprint of an index key: two independent 64-bit
+// hashes. The index looks terms up by fingerprint, so that matching an
+// article compares 16 bytes held in the table instead of following each
+// found key to its bytes; two different keys of the same fingerprint have
+// a chance of 2^-128 per pair.
+type termKey [2]uint64
+
+var fingerprintSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func fingerprint(k string) termKey {
+	return termKey{maphash.String(fingerprintSeeds[0], k), maphash.String(fingerprintSeeds[1], k)}
 }
 
 // wordForms is what a word contributes to a field.

@@ -53,7 +53,7 @@ type tables struct {
 	free  []int32
 	// terms interns index keys; termKeys, termRefs, post and vpost are by
 	// term id (free ids are listed in freeTerms).
-	terms     map[string]int32
+	terms     map[termKey]int32
 	termKeys  []string
 	termRefs  []int32
 	post      [][]int32 // postings (see posting) of the groups anchored on the term
@@ -143,7 +143,7 @@ func newTables() *tables {
 	return &tables{
 		chats:    make(map[int64]map[string]*entry),
 		byShape:  make(map[string]int32),
-		terms:    make(map[string]int32),
+		terms:    make(map[termKey]int32),
 		prefixes: make(map[string]*prefixNode),
 	}
 }
@@ -435,7 +435,8 @@ func (x *tables) newGroup(q *Query, p *slotPlan) int32 {
 
 // ref interns index key k for group g and returns its term id.
 func (x *tables) ref(g *group, k string) int32 {
-	id, ok := x.terms[k]
+	fk := fingerprint(k)
+	id, ok := x.terms[fk]
 	if !ok {
 		if n := len(x.freeTerms); n > 0 {
 			id = x.freeTerms[n-1]
@@ -446,7 +447,7 @@ func (x *tables) ref(g *group, k string) int32 {
 			x.termKeys, x.termRefs = append(x.termKeys, k), append(x.termRefs, 0)
 			x.post, x.vpost = append(x.post, nil), append(x.vpost, nil)
 		}
-		x.terms[k] = id
+		x.terms[fk] = id
 	}
 	x.termRefs[id]++
 	g.refs = append(g.refs, id)
@@ -487,18 +488,18 @@ func (x *tables) dropGroup(slot int32) {
 		if p, ok := strings.CutPrefix(a.key, prefixMark); ok {
 			x.removePrefix(p, e)
 		} else {
-			id := x.terms[a.key]
+			id := x.terms[fingerprint(a.key)]
 			x.post[id] = removeSlot(x.post[id], e)
 		}
 	}
 	for _, k := range g.vetoes {
-		id := x.terms[k]
+		id := x.terms[fingerprint(k)]
 		x.vpost[id] = removeSlot(x.vpost[id], slot)
 		x.vetoes--
 	}
 	for _, id := range g.refs {
 		if x.termRefs[id]--; x.termRefs[id] == 0 {
-			delete(x.terms, x.termKeys[id])
+			delete(x.terms, fingerprint(x.termKeys[id]))
 			x.termKeys[id], x.post[id], x.vpost[id] = "", nil, nil
 			x.freeTerms = append(x.freeTerms, id)
 		}
@@ -629,7 +630,7 @@ func (ix *Index) Match(d *Document) []news.AlertMatch {
 	// evaluation reads the stamps.
 	for i := range d.anchors {
 		a := &d.anchors[i]
-		if id, ok := x.terms[a.key]; ok && !s.has(id) {
+		if id, ok := x.terms[a.fp]; ok && !s.has(id) {
 			s.stamp[id] = s.gen
 			s.titlePos[id], s.bodyPos[id] = a.title, a.body
 			s.present = append(s.present, id)
