@@ -47,6 +47,9 @@ type tables struct {
 	// progs is, by slot, the group's compiled tree (nil when the anchors
 	// decide): the matching loop reads it without touching the group.
 	progs []*cnode
+	// subs is, by slot, what Match reports for every alert of the group
+	// (the group's subs), read without touching the group.
+	subs [][]news.AlertMatch
 	// first is, by slot, what Match reports for the group's first alert
 	// (most groups have one): reporting reads this contiguous slice.
 	first []news.AlertMatch
@@ -392,7 +395,7 @@ func (x *tables) insert(c *compiled, langSlot int) {
 	}
 	g := x.groups[slot]
 	g.subs = append(g.subs, news.AlertMatch{ChatID: c.alert.ChatID, AlertID: c.alert.ID, Query: c.alert.Query})
-	x.meta[slot], x.first[slot] = slotMetaOf(g), g.subs[0]
+	x.meta[slot], x.first[slot], x.subs[slot] = slotMetaOf(g), g.subs[0], g.subs
 	byID[c.alert.ID] = &entry{alert: c.alert, query: g.query, slot: slot}
 	x.alerts++
 }
@@ -405,11 +408,11 @@ func (x *tables) newGroup(q *Query, p *slotPlan) int32 {
 	if n := len(x.free); n > 0 {
 		slot = x.free[n-1]
 		x.free = x.free[:n-1]
-		x.groups[slot], x.meta[slot], x.first[slot], x.progs[slot] = g, m, news.AlertMatch{}, nil
+		x.groups[slot], x.meta[slot], x.first[slot], x.progs[slot], x.subs[slot] = g, m, news.AlertMatch{}, nil, nil
 	} else {
 		slot = int32(len(x.groups))
 		x.groups, x.meta, x.first = append(x.groups, g), append(x.meta, m), append(x.first, news.AlertMatch{})
-		x.progs = append(x.progs, nil)
+		x.progs, x.subs = append(x.progs, nil), append(x.subs, nil)
 	}
 	x.byShape[g.shape] = slot
 	for _, a := range g.anchors {
@@ -472,7 +475,7 @@ func (x *tables) remove(chatID int64, alertID string) bool {
 	if len(g.subs) == 0 {
 		x.dropGroup(e.slot)
 	} else {
-		x.meta[e.slot], x.first[e.slot] = slotMetaOf(g), g.subs[0]
+		x.meta[e.slot], x.first[e.slot], x.subs[e.slot] = slotMetaOf(g), g.subs[0], g.subs
 	}
 	return true
 }
@@ -481,7 +484,7 @@ func (x *tables) remove(chatID int64, alertID string) bool {
 func (x *tables) dropGroup(slot int32) {
 	g := x.groups[slot]
 	delete(x.byShape, g.shape)
-	x.groups[slot], x.meta[slot], x.first[slot], x.progs[slot] = nil, 0, news.AlertMatch{}, nil
+	x.groups[slot], x.meta[slot], x.first[slot], x.progs[slot], x.subs[slot] = nil, 0, news.AlertMatch{}, nil, nil
 	x.free = append(x.free, slot)
 	for _, a := range g.anchors {
 		e := posting(slot, a.part)
@@ -683,7 +686,7 @@ func (x *tables) collect(s *scratch) []news.AlertMatch {
 	for _, slot := range s.matched {
 		s.bits[slot/64] |= 1 << (slot % 64)
 		if x.meta[slot]&metaMore != 0 {
-			n += len(x.groups[slot].subs) - 1
+			n += len(x.subs[slot]) - 1
 		}
 	}
 	out := make([]news.AlertMatch, 0, n)
@@ -694,7 +697,7 @@ func (x *tables) collect(s *scratch) []news.AlertMatch {
 			if x.meta[slot]&metaMore == 0 {
 				out = append(out, x.first[slot])
 			} else {
-				out = append(out, x.groups[slot].subs...)
+				out = append(out, x.subs[slot]...)
 			}
 		}
 		s.bits[i] = 0
