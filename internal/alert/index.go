@@ -63,11 +63,10 @@ type tables struct {
 	vpost     [][]int32 // slots of the groups the term rules out
 	freeTerms []int32
 	vetoes    int // postings in vpost
-	// prefixes holds the prefix anchors, keyed by the unmarked prefix, and
-	// every beginning of them (MinPrefixLen letters or more), so that a
-	// document walks each word's beginnings only while some prefix alert
-	// could still match.
-	prefixes map[string]*prefixNode
+	// prefixes is a trie of the prefix anchors (unmarked), byte by byte,
+	// so that a document walks each word's bytes once, and only while some
+	// prefix alert could still match.
+	prefixes *prefixNode
 }
 
 // slotMeta is what the matching loop needs of a group, packed in a byte so
@@ -147,7 +146,7 @@ func newTables() *tables {
 		chats:    make(map[int64]map[string]*entry),
 		byShape:  make(map[string]int32),
 		terms:    make(map[termKey]int32),
-		prefixes: make(map[string]*prefixNode),
+		prefixes: &prefixNode{},
 	}
 }
 
@@ -527,53 +526,66 @@ func removeSlot(list []int32, slot int32) []int32 {
 	return list
 }
 
-// prefixNode is one beginning of the registered prefixes.
+// prefixNode is a node of the trie of registered prefixes: the prefix
+// spelled by the bytes on the way to it.
 type prefixNode struct {
-	below int32   // registered prefixes that start with this beginning (itself included)
+	below int32   // registered prefixes that start with this node's bytes (its own included)
 	slots []int32 // postings of the groups anchored on exactly this prefix
+	kids  []prefixKid
 }
 
-// beginnings calls f with every beginning of p of MinPrefixLen letters or
-// more, shortest first, p itself last.
-func beginnings(p string, f func(b string)) {
-	n := 0
-	for i := range p {
-		if n >= MinPrefixLen {
-			f(p[:i])
+type prefixKid struct {
+	b    byte
+	node *prefixNode
+}
+
+// kid is the child of n for byte b, or nil.
+func (n *prefixNode) kid(b byte) *prefixNode {
+	for i := range n.kids {
+		if n.kids[i].b == b {
+			return n.kids[i].node
 		}
-		n++
 	}
-	if n >= MinPrefixLen {
-		f(p)
-	}
+	return nil
 }
 
 func (x *tables) addPrefix(p string, e int32) {
-	beginnings(p, func(b string) {
-		node := x.prefixes[b]
-		if node == nil {
-			node = &prefixNode{}
-			x.prefixes[b] = node
+	n := x.prefixes
+	n.below++
+	for i := 0; i < len(p); i++ {
+		k := n.kid(p[i])
+		if k == nil {
+			k = &prefixNode{}
+			n.kids = append(n.kids, prefixKid{p[i], k})
 		}
-		node.below++
-	})
-	node := x.prefixes[p]
-	node.slots = append(node.slots, e)
+		n = k
+		n.below++
+	}
+	n.slots = append(n.slots, e)
 }
 
 func (x *tables) removePrefix(p string, e int32) {
-	if node := x.prefixes[p]; node != nil {
-		if i := slices.Index(node.slots, e); i >= 0 {
-			node.slots = slices.Delete(node.slots, i, i+1)
+	path := make([]*prefixNode, 0, len(p)+1)
+	n := x.prefixes
+	path = append(path, n)
+	for i := 0; i < len(p) && n != nil; i++ {
+		n = n.kid(p[i])
+		path = append(path, n)
+	}
+	if n == nil {
+		return
+	}
+	if i := slices.Index(n.slots, e); i >= 0 {
+		n.slots = slices.Delete(n.slots, i, i+1)
+	}
+	for depth := len(path) - 1; depth >= 0; depth-- {
+		node := path[depth]
+		node.below--
+		if node.below <= 0 && depth > 0 {
+			parent := path[depth-1]
+			parent.kids = slices.DeleteFunc(parent.kids, func(k prefixKid) bool { return k.node == node })
 		}
 	}
-	beginnings(p, func(b string) {
-		if node := x.prefixes[b]; node != nil {
-			if node.below--; node.below <= 0 {
-				delete(x.prefixes, b)
-			}
-		}
-	})
 }
 
 // scratch is one Match call's working memory, reused through a pool.
@@ -591,6 +603,7 @@ type scratch struct {
 	// titlePos and bodyPos are, by term id, the positions of a word term
 	// of the article (valid where stamp is gen).
 	titlePos, bodyPos [][]int32
+	path              []*prefixNode // hitPrefixes' walk
 }
 
 // vetoed is the count of a group ruled out by one of its vetoes: every
@@ -652,12 +665,8 @@ func (ix *Index) Match(d *Document) []news.AlertMatch {
 	for _, id := range s.present {
 		x.hit(s, d, x.post[id])
 	}
-	if len(x.prefixes) > 0 {
-		prev, stop := "", 0
-		for _, w := range d.states {
-			stop = x.hitPrefixes(s, d, w, commonPrefixLen(prev, w), stop)
-			prev = w
-		}
+	if x.prefixes.below > 0 {
+		x.hitPrefixes(s, d)
 	}
 	var out []news.AlertMatch
 	if len(s.matched) > 0 {
@@ -705,45 +714,34 @@ func (x *tables) collect(s *scratch) []news.AlertMatch {
 	return out
 }
 
-// hitPrefixes counts the prefix anchors that word state w starts with. The
-// states are sorted, so the beginnings w shares with the previous state
-// (its first shared bytes) were looked up and counted already: those the
-// previous state had (below prevStop) are walked through without a lookup,
-// and the first it lacked ends the walk. It returns where the walk of w
-// stopped: the length of its first beginning that no prefix starts with, or
-// len(w)+1.
-func (x *tables) hitPrefixes(s *scratch, d *Document, w string, shared, prevStop int) int {
-	n := 0
-	for i := range w {
-		if n >= MinPrefixLen {
-			if i <= shared {
-				if i >= prevStop {
-					return i
-				}
-			} else {
-				node := x.prefixes[w[:i]]
-				if node == nil {
-					return i
-				}
-				x.hit(s, d, node.slots)
+// hitPrefixes counts the prefix anchors that the document's word states
+// start with, walking the trie along each state's bytes. The states are
+// sorted, so the bytes a state shares with the previous one were walked
+// already: the walk resumes from the node they reached, and stops at the
+// first byte no registered prefix continues with.
+func (x *tables) hitPrefixes(s *scratch, d *Document) {
+	path := s.path[:0] // path[i]: the node after i+1 bytes of the previous state
+	prev := ""
+	for _, w := range d.states {
+		shared := min(commonPrefixLen(prev, w), len(path))
+		path = path[:shared]
+		n := x.prefixes
+		if shared > 0 {
+			n = path[shared-1]
+		}
+		for i := shared; i < len(w); i++ {
+			if n = n.kid(w[i]); n == nil {
+				break
+			}
+			path = append(path, n)
+			if len(n.slots) > 0 {
+				x.hit(s, d, n.slots)
 			}
 		}
-		n++
+		prev = w
 	}
-	if n >= MinPrefixLen {
-		if len(w) <= shared {
-			if len(w) >= prevStop {
-				return len(w)
-			}
-		} else {
-			node := x.prefixes[w]
-			if node == nil {
-				return len(w)
-			}
-			x.hit(s, d, node.slots)
-		}
-	}
-	return len(w) + 1
+	clear(path)
+	s.path = path[:0]
 }
 
 // commonPrefixLen is the number of leading bytes a and b share.

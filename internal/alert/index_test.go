@@ -155,9 +155,9 @@ func TestIndex_AddRemoveReplaceLoad(t *testing.T) {
 	// Removing everything leaves no posting behind.
 	x.Remove(9, "z")
 	for slot, p := range x.parts {
-		if p.alerts != 0 || len(p.terms) != 0 || len(p.byShape) != 0 || len(p.prefixes) != 0 || len(p.chats) != 0 {
+		if p.alerts != 0 || len(p.terms) != 0 || len(p.byShape) != 0 || p.prefixes.below != 0 || len(p.prefixes.kids) != 0 || len(p.chats) != 0 {
 			t.Fatalf("empty index (slot %d) still holds %d alerts, %d terms, %d groups, %d prefixes, %d chats",
-				slot, p.alerts, len(p.terms), len(p.byShape), len(p.prefixes), len(p.chats))
+				slot, p.alerts, len(p.terms), len(p.byShape), p.prefixes.below, len(p.chats))
 		}
 	}
 }
