@@ -532,6 +532,9 @@ type prefixNode struct {
 	below int32   // registered prefixes that start with this node's bytes (its own included)
 	slots []int32 // postings of the groups anchored on exactly this prefix
 	kids  []prefixKid
+	// table indexes kids by byte once there are more than a few (near
+	// the root, where every word passes).
+	table *[256]*prefixNode
 }
 
 type prefixKid struct {
@@ -541,12 +544,30 @@ type prefixKid struct {
 
 // kid is the child of n for byte b, or nil.
 func (n *prefixNode) kid(b byte) *prefixNode {
+	if n.table != nil {
+		return n.table[b]
+	}
 	for i := range n.kids {
 		if n.kids[i].b == b {
 			return n.kids[i].node
 		}
 	}
 	return nil
+}
+
+// tableKids is how many kids a node holds before it indexes them by byte.
+const tableKids = 8
+
+func (n *prefixNode) addKid(b byte, k *prefixNode) {
+	n.kids = append(n.kids, prefixKid{b, k})
+	if n.table != nil {
+		n.table[b] = k
+	} else if len(n.kids) > tableKids {
+		n.table = new([256]*prefixNode)
+		for _, kid := range n.kids {
+			n.table[kid.b] = kid.node
+		}
+	}
 }
 
 func (x *tables) addPrefix(p string, e int32) {
@@ -556,7 +577,7 @@ func (x *tables) addPrefix(p string, e int32) {
 		k := n.kid(p[i])
 		if k == nil {
 			k = &prefixNode{}
-			n.kids = append(n.kids, prefixKid{p[i], k})
+			n.addKid(p[i], k)
 		}
 		n = k
 		n.below++
@@ -584,6 +605,9 @@ func (x *tables) removePrefix(p string, e int32) {
 		if node.below <= 0 && depth > 0 {
 			parent := path[depth-1]
 			parent.kids = slices.DeleteFunc(parent.kids, func(k prefixKid) bool { return k.node == node })
+			if parent.table != nil {
+				parent.table[p[depth-1]] = nil
+			}
 		}
 	}
 }
