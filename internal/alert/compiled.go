@@ -6,9 +6,9 @@ import (
 )
 
 // cnode is a query node with its terms interned in the index: words,
-// sources and languages are tested against the article's term stamps, and
-// only phrases (positions) and prefixes (word beginnings) look at the
-// Document itself.
+// sources and languages are tested against the article's term stamps,
+// phrases against the positions kept by term id, and only prefixes (word
+// beginnings) look at the Document itself.
 type cnode struct {
 	op op
 	// title is true under title:, where words are the title words' terms

@@ -15,14 +15,17 @@
 // الوفيات. Latin words are stemmed in the article's language, so each query
 // is compiled once per language (see Index).
 //
-// The index keeps, for each alert, a small set of anchor terms of which at
-// least one must occur in any article the alert matches (for an AND one
-// child's anchors, for an OR every child's; an AND of single-anchor parts
-// and a phrase need two anchors, counted per article). An article looks up
-// its own terms (words, title words, word beginnings, source, language) in
-// the index and evaluates only the alerts found there; for the common shapes
-// (a word, an OR of words, two words, a prefix, with or without excluded
-// words) finding the anchors decides the match without evaluating the tree.
+// The index keeps, for each alert, anchor terms grouped in parts: an
+// article must have an anchor of every part before the alert is worth
+// evaluating (an AND has up to four parts, its most selective children, an
+// OR group's anchors standing for one part; a phrase's words are parts;
+// anything else is one part of all its anchors). Each posting carries its
+// part, and an article's count for an alert is a bit per part. An article
+// looks up its own terms (words, title words, word beginnings, source,
+// language) by fingerprint and evaluates only the alerts found there; for
+// the common shapes (words, OR groups of words, prefixes, sources and
+// languages, ANDed, with or without excluded words) finding the parts
+// decides the match without evaluating the tree.
 // So the cost of matching grows with the number of alerts that could match,
 // not with the number of alerts. Alerts whose queries are the same once
 // normalized (many chats follow the same word) share one entry, found and
