@@ -131,7 +131,7 @@ type Sender struct {
 	journal *journal
 
 	sent, retried, dead, gone, migrated, badMarkup, floodWaits, duplicates, lateSlots atomic.Int64
-	journaled, handedBack, resumed                                               atomic.Int64
+	journaled, handedBack, resumed                                                    atomic.Int64
 	// maintainDone is released when maintain stops feeding the workers.
 	maintainDone sync.WaitGroup
 	// inflight holds the ids of the jobs this sender is working on, so that

@@ -40,11 +40,11 @@ func jobFromMessage(m redis.XMessage) (news.OutboxJob, error) {
 // stays one atomic script or transaction. The set of chats a story was
 // routed to is among them for the same reason: routing checks it and queues
 // the job in one step, so a chat gets one job per story.
-func (s *Store) outboxKey() string               { return s.key(tag("outbox")) }
-func (s *Store) delayedKey() string              { return s.key(tag("outbox"), "delayed") }
-func (s *Store) deadKey() string                 { return s.key(tag("outbox"), "dead") }
-func (s *Store) digestsDueKey() string           { return s.key(tag("outbox"), "digests", "due") }
-func (s *Store) storyChatsKey(id string) string  { return s.key(tag("outbox"), "routed", id) }
+func (s *Store) outboxKey() string              { return s.key(tag("outbox")) }
+func (s *Store) delayedKey() string             { return s.key(tag("outbox"), "delayed") }
+func (s *Store) deadKey() string                { return s.key(tag("outbox"), "dead") }
+func (s *Store) digestsDueKey() string          { return s.key(tag("outbox"), "digests", "due") }
+func (s *Store) storyChatsKey(id string) string { return s.key(tag("outbox"), "routed", id) }
 func (s *Store) sentKey(chat int64, story string) string {
 	return s.key("sent", tag(strconv.FormatInt(chat, 10)), story)
 }
