@@ -24,5 +24,8 @@ func TestCluster_Delivery(t *testing.T) {
 		"GracefulRestartNoDuplicate":        TestSender_GracefulRestartNoDuplicate,
 		"QuietHoursDeferToTheirEnd":         TestRouter_QuietHoursDeferToTheirEnd,
 		"DigestAtDigestTime":                TestDigester_OneDigestAtDigestTimeEmptySendsNothing,
+		"HandsBackJobsResumedAtOnce":        TestSender_StoppedSenderHandsBackJobsResumedAtOnce,
+		"JobsFollowMigratedGroup":           TestSender_JobsQueuedForAMigratedGroupFollowItToTheNewID,
+		"QuietOffReleasesHeldMessages":      TestSender_QuietOffReleasesHeldMessages,
 	})
 }
