@@ -160,7 +160,20 @@ func (s *Store) queueDigestEntries(ctx context.Context, storyID string, routes [
 }
 
 // EnsureOutbox creates the outbox stream and its consumer group if needed.
+// Queues kept under the names of earlier versions (before the {outbox} hash
+// tag) are renamed first, with their consumer group and pending jobs.
 func (s *Store) EnsureOutbox(ctx context.Context) error {
+	if !s.cluster() {
+		for old, cur := range map[string]string{
+			s.key("outbox"): s.outboxKey(), s.key("outbox", "delayed"): s.delayedKey(),
+			s.key("dead"): s.deadKey(), s.key("digests", "due"): s.digestsDueKey(),
+		} {
+			err := s.rdb.RenameNX(ctx, old, cur).Err()
+			if err != nil && !strings.Contains(err.Error(), "no such key") {
+				return fmt.Errorf("outbox: rename %s: %w", old, err)
+			}
+		}
+	}
 	err := s.rdb.XGroupCreateMkStream(ctx, s.outboxKey(), OutboxGroup, "0").Err()
 	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
 		return fmt.Errorf("outbox group: %w", err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/migrawatch/migrawatch/internal/store/storetest"
+	"github.com/redis/go-redis/v9"
 )
 
 func newDeliveryStore(t *testing.T) *Store {
@@ -190,5 +191,27 @@ func TestRateLimit_GCRASpacesAndHolds(t *testing.T) {
 	w, _, _ = s.Reserve(ctx, now, []news.RateLimit{global, {Scope: news.ScopeChat, ID: "11", Interval: time.Second}}, time.Minute)
 	if w != 30*time.Second {
 		t.Errorf("after hold wait %v, want 30s", w)
+	}
+}
+
+func TestOutbox_QueuesOfEarlierVersionsAreRenamedWithTheirJobs(t *testing.T) {
+	rdb, prefix := storetest.Redis(t)
+	s := New(rdb, prefix)
+	ctx := context.Background()
+	old := s.key("outbox")
+	if err := s.rdb.XGroupCreateMkStream(ctx, old, OutboxGroup, "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: old, Values: jobValues(news.OutboxJob{ChatID: 7, StoryID: "s"})})
+	s.rdb.ZAdd(ctx, s.key("outbox", "delayed"), redis.Z{Score: 1, Member: `{"chat":8,"story":"t"}`})
+	if err := s.EnsureOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := s.ReadJobs(ctx, "c", 10, 0)
+	if err != nil || len(jobs) != 1 || jobs[0].ChatID != 7 {
+		t.Errorf("jobs after the rename: %+v %v", jobs, err)
+	}
+	if n, _ := s.PromoteDue(ctx, time.Now(), 10); n != 1 {
+		t.Errorf("delayed jobs after the rename: %d, want 1", n)
 	}
 }
