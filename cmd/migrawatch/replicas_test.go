@@ -223,7 +223,7 @@ type replicaHarness struct {
 	feeds    *storyFeeds
 	config   string
 	// stories is how many stories the scenario publishes.
-	stories int
+	stories  int
 	replicas []*replicaProc
 	// statusAsked counts the /status commands sent.
 	statusAsked int
