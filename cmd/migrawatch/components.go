@@ -47,14 +47,8 @@ const (
 	maxSendAge = 10 * time.Minute
 )
 
-// replicaID names this process in leases and the senders' consumer group:
-// MIGRAWATCH_REPLICA_ID when set (a stable name per replica, so that a
-// restarted replica resumes its own unfinished jobs at once even after a
-// crash), else a name unique to this process.
-func replicaID(getenv func(string) string) string {
-	if id := getenv("MIGRAWATCH_REPLICA_ID"); id != "" {
-		return id
-	}
+// replicaID names this process in leases and the senders' consumer group.
+func replicaID() string {
 	host, _ := os.Hostname()
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)

@@ -134,7 +134,7 @@ func TestReplicas_DeliverOnRedisCluster(t *testing.T) {
 	}
 	rdb, _ := storetest.Cluster(t)
 	h := newReplicaHarness(t, storetest.ClusterURL(t), rdb)
-	h.stories = 150
+	h.stories = 100
 	h.deliverThroughKillAndSIGTERM(t)
 }
 

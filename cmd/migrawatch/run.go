@@ -141,7 +141,7 @@ Stops cleanly on SIGINT or SIGTERM.`)
 		return errors.New("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram and start MigraWatch with TELEGRAM_BOT_TOKEN=<token> (preview and check-feed need no token)")
 	}
 	logger := newLogger(cfg.Log, e.stderr)
-	a, err := newApp(ctx, cfg, logger, e.getenv)
+	a, err := newApp(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -180,8 +180,8 @@ type app struct {
 
 // newApp connects to Redis (or starts the embedded store) and prepares the
 // shared parts. The caller must call close.
-func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, getenv func(string) string) (*app, error) {
-	a := &app{cfg: cfg, log: logger, mux: http.NewServeMux(), replica: replicaID(getenv)}
+func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, log: logger, mux: http.NewServeMux(), replica: replicaID()}
 	rdb, closeRedis, err := connectRedis(ctx, cfg.Redis, logger)
 	if err != nil {
 		return nil, err

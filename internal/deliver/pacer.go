@@ -8,10 +8,15 @@ import (
 	"github.com/migrawatch/migrawatch/internal/news"
 )
 
-// newsLead is how many global intervals ahead news may book the shared
-// budget. Command replies book without a lead, so a reply waits for at most
-// this much news already booked, however long the outbox.
-const newsLead = 4
+// News books the shared global budget at most newsLead intervals ahead, and
+// at least minNewsLead (at thousands of messages a second, four intervals
+// are shorter than a timer's wake-up). Command replies book without a lead,
+// so a reply waits for at most this much news already booked, however long
+// the outbox: at Telegram's 30/s, four messages.
+const (
+	newsLead    = 4
+	minNewsLead = 100 * time.Millisecond
+)
 
 // pacer is the one place that knows the rate limits a message falls under
 // and what a 429 does to them; the Sender (news) and Replies (command
@@ -34,7 +39,7 @@ func (p pacer) limits(chat int64, kind news.ChatKind, isNews bool) []news.RateLi
 	id := strconv.FormatInt(chat, 10)
 	global := news.RateLimit{Scope: news.ScopeGlobal, Interval: p.interval(p.global), Adaptive: true}
 	if isNews {
-		global.Lead = newsLead
+		global.Lead = max(newsLead*global.Interval, minNewsLead)
 	}
 	ls := []news.RateLimit{global, {Scope: news.ScopeChat, ID: id, Interval: p.interval(p.perChat)}}
 	if group := kind != news.ChatPrivate && (kind != "" || chat < 0); group {

@@ -129,7 +129,7 @@ func TestSender_StoppedSenderHandsBackJobsResumedAtOnce(t *testing.T) {
 }
 
 // A sender killed (no hand-back) and restarted under the same stable name
-// (MIGRAWATCH_REPLICA_ID) resumes its own pending jobs at once.
+// (SenderConfig.Consumer) resumes its own pending jobs at once.
 func TestSender_RestartUnderItsStableNameResumesPendingJobsAtOnce(t *testing.T) {
 	e := newEnv(t)
 	e.chat(news.Chat{ID: private}, seedFeed)

@@ -79,8 +79,8 @@ type RateLimit struct {
 	// pace in force is learnt from Telegram's 429 answers and shared by
 	// every sender of every replica.
 	Adaptive bool
-	// Lead, when positive, is how many intervals ahead of now a reservation
-	// may book this limit: news books only a short way ahead, so that a
-	// command reply, which books without it, goes before the queued news.
-	Lead int
+	// Lead, when positive, is how far ahead of now a reservation may book
+	// this limit: news books only a short way ahead, so that a command
+	// reply, which books without it, goes before the queued news.
+	Lead time.Duration
 }

@@ -60,7 +60,7 @@ const (
 //
 // KEYS: the limits' keys, then the pace key. ARGV: now µs, maxwait µs, step,
 // bucket µs, buckets, ttl ms, then per limit: interval µs, tolerance µs,
-// lead (intervals), adaptive (0 or 1).
+// lead µs, adaptive (0 or 1).
 var reserveScript = redis.NewScript(`
 local now, maxwait = tonumber(ARGV[1]), tonumber(ARGV[2])
 local step, bucket, buckets, ttl = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
@@ -87,7 +87,7 @@ end
 local wait = at - now
 if wait > maxwait then return {0, wait} end
 for i = 1, n do
-  local lead = leads[i] * ivs[i]
+  local lead = leads[i]
   if lead > 0 and wait > lead then return {0, wait - lead} end
   if at - math.max(now, tats[i] - tols[i]) > ivs[i] then return {0, wait} end
 end
@@ -128,7 +128,7 @@ func (s *Store) Reserve(ctx context.Context, now time.Time, limits []news.RateLi
 		if l.Adaptive {
 			adaptive = 1
 		}
-		args = append(args, max(l.Interval.Microseconds(), 1), (time.Duration(l.Burst) * l.Interval).Microseconds(), l.Lead, adaptive)
+		args = append(args, max(l.Interval.Microseconds(), 1), (time.Duration(l.Burst) * l.Interval).Microseconds(), l.Lead.Microseconds(), adaptive)
 	}
 	keys = append(keys, s.paceKey())
 	v, err := reserveScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
