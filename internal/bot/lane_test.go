@@ -184,3 +184,29 @@ func TestIntake_GroupFloodDoesNotDelayAnotherChat(t *testing.T) {
 		t.Errorf("%d sends over Telegram's limits", v)
 	}
 }
+
+// A reply answered 429 waits retry_after and goes again; the user gets the
+// answer, once, and no error notice.
+func TestReplies_429WaitsRetryAfterAndSendsTheReplyOnce(t *testing.T) {
+	h := newLaneHarness(t)
+	const chat = int64(8008)
+	h.tg.FailNext(chat, 2, 429) // retry_after 1, twice
+	asked := time.Now()
+	h.tg.Command(chat, news.User{ID: chat, FirstName: "Sam", LanguageCode: "en"}, "/help")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	msgs, err := h.tg.WaitSent(ctx, chat, 1)
+	if err != nil {
+		t.Fatalf("the reply never came after two 429s: %v", err)
+	}
+	if d := msgs[0].Time.Sub(asked); d < 2*time.Second {
+		t.Errorf("reply sent %s after the command, before two retry_after waits of 1s", d)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := h.tg.Sent(chat); len(got) != 1 || strings.Contains(got[0].Text, tr("en", "err_internal")) {
+		t.Errorf("chat got %d messages (%q), want the one reply", len(got), got[0].Text)
+	}
+	if st := h.replies.Stats(); st.FloodWaits != 2 || st.Sent != 1 {
+		t.Errorf("reply lane stats %+v, want 2 flood waits and 1 sent", st)
+	}
+}

@@ -292,6 +292,13 @@ func (k *killedProcess) ReadJobs(ctx context.Context, consumer string, n int, bl
 	return k.Outbox.ReadJobs(ctx, consumer, n, block)
 }
 
+func (k *killedProcess) HandBack(ctx context.Context, consumer string) (int, error) {
+	if k.killed.Load() {
+		return 0, errKilled
+	}
+	return k.Outbox.HandBack(ctx, consumer)
+}
+
 func (k *killedProcess) ClaimJobs(ctx context.Context, consumer string, idle time.Duration, n int) ([]news.OutboxJob, error) {
 	if k.killed.Load() {
 		return nil, errKilled

@@ -101,3 +101,60 @@ func BenchmarkPace(b *testing.B) {
 		})
 	}
 }
+
+// While 150 copies of an article fill the bot's budget (5 s of news at
+// 30/s), a command reply in another chat goes out at once, not behind the
+// queued news: the reply lane books the global budget without the lead that
+// holds news back (news books at most four slots ahead).
+func TestReplies_NewsBacklogDoesNotStarveAReply(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 150 messages at 30/s")
+	}
+	e := newEnv(t)
+	e.srv.SetLimits(telegramtest.TelegramLimits)
+	const n = 150
+	for i := range n {
+		e.chat(news.Chat{ID: int64(30_000 + i)}, "busy-feed")
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rates := deliver.SenderConfig{
+		Global: deliver.Rate{N: 30, Per: time.Second}, PerChat: deliver.Rate{N: 1, Per: time.Second},
+		PerGroup: deliver.Rate{N: 20, Per: time.Minute},
+	}
+	cfg := rates
+	cfg.Poll, cfg.ClaimIdle, cfg.Clock, cfg.Logger = 50*time.Millisecond, time.Minute, e.clock, quiet
+	e.start(nil, nil, cfg)
+	replies := deliver.NewReplies(e.tg, e.st, deliver.RepliesConfig{Global: rates.Global, PerChat: rates.PerChat, PerGroup: rates.PerGroup, Logger: quiet})
+	e.route(numbered("busy-feed", 1))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// News is flowing: a third of it is out.
+	for len(e.srv.All()) < n/3 {
+		if ctx.Err() != nil {
+			t.Fatal("news did not flow")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	asked := time.Now()
+	if _, err := replies.Send(ctx, news.Message{ChatID: 40_000, Text: "answer", HTML: true}); err != nil {
+		t.Fatal(err)
+	}
+	latency := time.Since(asked)
+	sentBefore := len(e.srv.All())
+	waitAll := func() {
+		for i := range n {
+			if _, err := e.srv.WaitSent(ctx, int64(30_000+i), 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	waitAll()
+	t.Logf("reply sent %s after it was asked, with %d news messages still queued behind it; %d 429s",
+		latency.Round(time.Millisecond), n+1-sentBefore, e.srv.TooManyRequests())
+	if latency > time.Second {
+		t.Errorf("reply waited %s behind the news backlog, want well under a second", latency)
+	}
+	if e.srv.TooManyRequests() != 0 || e.srv.Violations() != 0 {
+		t.Errorf("%d 429s, %d violations: the reply lane must stay within the shared limits", e.srv.TooManyRequests(), e.srv.Violations())
+	}
+}
