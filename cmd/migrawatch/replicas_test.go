@@ -297,19 +297,44 @@ func keepMiniredisTime(t *testing.T, mr *miniredis.Miniredis) {
 	t.Cleanup(func() { cancel(); <-done })
 }
 
-// buildBinary builds cmd/migrawatch into dir, as CI and the Dockerfile do.
-func buildBinary(t *testing.T, dir string) string {
+// built is the binary the replica tests run, built once per test binary.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	out  []byte
+	err  error
+}
+
+// TestMain removes the binary the replica tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds cmd/migrawatch, as CI and the Dockerfile do, once for
+// every test that runs it.
+func buildBinary(t *testing.T, _ string) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go tool is needed to build the binary: %v", err)
+	built.once.Do(func() {
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			built.err = fmt.Errorf("the go tool is needed to build the binary: %w", err)
+			return
+		}
+		if built.dir, built.err = os.MkdirTemp("", "migrawatch-bin"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "migrawatch")
+		built.out, built.err = exec.Command(goTool, "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
 	}
-	bin := filepath.Join(dir, "migrawatch")
-	cmd := exec.Command(goTool, "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return built.bin
 }
 
 // config is the configuration file every process reads: the catalog

@@ -58,6 +58,7 @@ func paceRun(t testing.TB, e *env, n, limit int, ceiling int) (float64, int) {
 // fraction is pinned as a ratio to the announced run measured just before,
 // on the same machine: announced, it reaches 0.97 of the limit (the 3%
 // safety margin) on an idle machine, so 0.85 of the limit is 0.876 of it.
+// The 429s and the pace learnt do not depend on the machine's speed.
 func TestSender_PaceFindsAnUnannouncedLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sends 2 x 200 messages at 20/s")
@@ -73,7 +74,12 @@ func TestSender_PaceFindsAnUnannouncedLimit(t *testing.T) {
 	if u429 > 20 {
 		t.Errorf("%d 429s for 200 messages against an unannounced limit, want at most 20", u429)
 	}
-	if r := unannounced / announced; r < 0.85/0.97 {
+	// The fraction means something only on a machine that lets the sender
+	// keep the pace: the announced run, just before, says whether it does.
+	switch r := unannounced / announced; {
+	case announced < 0.9:
+		t.Logf("the machine is too busy to measure the fraction (the announced run reached %.3f of the limit); 429s and pace checked only", announced)
+	case r < 0.85/0.97:
 		t.Errorf("unannounced run at %.3f of the announced one (%.3f vs %.3f of the limit), want at least %.3f",
 			r, unannounced, announced, 0.85/0.97)
 	}
