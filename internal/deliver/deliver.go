@@ -57,7 +57,11 @@ type Outbox interface {
 	RetryJob(ctx context.Context, j news.OutboxJob, at time.Time) error
 	DeadJob(ctx context.Context, j news.OutboxJob, reason string) error
 	PromoteDue(ctx context.Context, now time.Time, n int) (int, error)
-	WasSent(ctx context.Context, chat int64, story string) (int, bool, error)
+	// ClaimSend lets one sender at a time send a message (news.SendClaimed,
+	// news.SendBusy, or news.SendDone with the message id); MarkSent turns
+	// the claim into the sent mark, ReleaseSend gives it up.
+	ClaimSend(ctx context.Context, chat int64, story, owner string, now time.Time, ttl time.Duration) (news.SendClaim, int, error)
+	ReleaseSend(ctx context.Context, chat int64, story, owner string) error
 	MarkSent(ctx context.Context, chat int64, story string, msgID int, ttl time.Duration) error
 	// PendingJobs are the jobs consumer read and did not finish: a sender
 	// restarted under the same name resumes them at once.

@@ -407,14 +407,27 @@ func (s *Sender) deliver(ctx context.Context, j *news.OutboxJob) (outcome, time.
 			s.duplicates.Add(1)
 			continue
 		}
-		if _, sent, err := s.outbox.WasSent(ctx, j.ChatID, p.key); err != nil {
+		claim, _, err := s.outbox.ClaimSend(ctx, j.ChatID, p.key, s.cfg.Consumer, s.cfg.Clock.Now(), s.cfg.ClaimIdle)
+		switch {
+		case err != nil:
 			return abandon, time.Time{}, err.Error()
-		} else if sent {
+		case claim == news.SendDone:
 			s.duplicates.Add(1)
 			continue
+		case claim == news.SendBusy:
+			// A sender this job was taken from is sending it right now (it
+			// was slow, not dead): look again once it had time to finish.
+			s.duplicates.Add(1)
+			return later, s.cfg.Clock.Now().Add(s.cfg.ClaimIdle / 2), ""
 		}
+		chat := j.ChatID
 		oc, at, reason := s.sendPart(ctx, j, &c, p)
 		if oc != done {
+			rctx, cancel := finishing(ctx)
+			if err := s.outbox.ReleaseSend(rctx, chat, p.key, s.cfg.Consumer); err != nil {
+				s.cfg.Logger.Warn("releasing a send claim failed; it expires by itself", "chat_id", chat, "err", err)
+			}
+			cancel()
 			return oc, at, reason
 		}
 	}

@@ -360,16 +360,67 @@ func (s *Store) PromoteDue(ctx context.Context, now time.Time, n int) (int, erro
 }
 
 // WasSent returns the Telegram message id recorded for chat and story, and
-// whether there is one.
+// whether there is one (a send in progress is not one).
 func (s *Store) WasSent(ctx context.Context, chat int64, story string) (int, bool, error) {
-	v, err := s.rdb.Get(ctx, s.sentKey(chat, story)).Int()
+	v, err := s.rdb.Get(ctx, s.sentKey(chat, story)).Result()
 	if errors.Is(err, redis.Nil) {
 		return 0, false, nil
 	}
 	if err != nil {
 		return 0, false, fmt.Errorf("sent %d %s: %w", chat, story, err)
 	}
-	return v, true, nil
+	id, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, false, nil // "~owner": being sent
+	}
+	return id, true, nil
+}
+
+// claimSendScript takes the sent key of a message for a sender
+// ("~owner@until", until in ms) unless the message was sent (the key holds
+// its id) or another sender holds an unexpired claim. The expiry is in the
+// value, against the caller's clock, as well as the key's TTL. KEYS[1] sent
+// key; ARGV owner, now ms, ttl ms. Returns {outcome, message id}.
+var claimSendScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+local now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3])
+if v and string.sub(v, 1, 1) ~= '~' then return {2, tonumber(v)} end
+if v then
+  local owner, untl = string.match(v, '^~(.*)@(%d+)$')
+  if owner ~= ARGV[1] and untl and tonumber(untl) > now then return {1, 0} end
+end
+redis.call('SET', KEYS[1], '~' .. ARGV[1] .. '@' .. string.format('%d', now + ttl), 'PX', ttl)
+return {0, 0}
+`)
+
+// ClaimSend lets one sender at a time send story to chat: when a job was
+// taken over from a sender that was only slow, not dead, the two do not
+// both send it. The claim lasts ttl from now (a sender that dies holding it
+// blocks the message that long) and becomes the sent mark with MarkSent. It
+// returns news.SendClaimed, news.SendBusy, or news.SendDone with the
+// message id.
+func (s *Store) ClaimSend(ctx context.Context, chat int64, story, owner string, now time.Time, ttl time.Duration) (news.SendClaim, int, error) {
+	v, err := claimSendScript.Run(ctx, s.rdb, []string{s.sentKey(chat, story)}, owner, now.UnixMilli(), max(ttl.Milliseconds(), 1)).Int64Slice()
+	if err != nil {
+		return 0, 0, fmt.Errorf("claim send %d %s: %w", chat, story, err)
+	}
+	return news.SendClaim(v[0]), int(v[1]), nil
+}
+
+// releaseSendScript deletes the sent key only when it is owner's claim.
+var releaseSendScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and string.match(v, '^~(.*)@%d+$') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// ReleaseSend gives up owner's claim on a message it did not send (it will
+// be retried, perhaps by another sender).
+func (s *Store) ReleaseSend(ctx context.Context, chat int64, story, owner string) error {
+	if err := releaseSendScript.Run(ctx, s.rdb, []string{s.sentKey(chat, story)}, owner).Err(); err != nil {
+		return fmt.Errorf("release send %d %s: %w", chat, story, err)
+	}
+	return nil
 }
 
 // MarkSent records that story went to chat as message msgID, for ttl.
