@@ -199,11 +199,21 @@ func TestSender_GivesUpAfterMaxAttemptsToDeadStream(t *testing.T) {
 	cfg.MaxAttempts = 3
 	s, _ := e.start(nil, nil, cfg)
 	e.route(seedArticle(t))
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for s.Stats().Dead == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	jobs, reasons, err := e.st.DeadJobs(context.Background(), 10)
+	// The counter moves just before the dead stream is written.
+	var jobs []news.OutboxJob
+	var reasons []string
+	var err error
+	for {
+		jobs, reasons, err = e.st.DeadJobs(context.Background(), 10)
+		if len(jobs) > 0 || err != nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	if err != nil || len(jobs) != 1 || jobs[0].ChatID != private || jobs[0].Attempt != 3 || reasons[0] == "" {
 		t.Fatalf("dead jobs %+v %q %v", jobs, reasons, err)
 	}

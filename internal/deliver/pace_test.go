@@ -78,10 +78,13 @@ func TestSender_PaceFindsAnUnannouncedLimit(t *testing.T) {
 		t.Errorf("learnt pace %.2f/s (%v), want between 0.8 and 1.03 of the real 20/s", pace, err)
 	}
 	// How fast the sender goes also depends on how busy the machine is: the
-	// run with the limit announced, just before, is the baseline. On an
-	// idle machine the ratio is about 0.92 (0.89 of the limit against
-	// 0.97); a busy one blurs it, so only a clear fall fails.
-	if r := unannounced / announced; r < 0.8 {
+	// run with the limit announced, just before, is the baseline, and says
+	// whether the machine lets a sender keep a pace at all. On an idle
+	// machine the ratio is about 0.92 (0.89 of the limit against 0.97).
+	switch r := unannounced / announced; {
+	case announced < 0.9:
+		t.Logf("the machine is too busy to compare speeds (announced run at %.3f of the limit); 429s and pace checked", announced)
+	case r < 0.8:
 		t.Errorf("unannounced run at %.3f of the announced one (%.3f vs %.3f of the limit), want at least 0.8",
 			r, unannounced, announced)
 	}

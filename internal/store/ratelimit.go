@@ -55,8 +55,10 @@ const (
 // for more than one interval: a chat that must wait a second does not hold
 // the global budget for that second, it returns and asks again when its time
 // comes. An adaptive limit's interval is the slower of its own (the ceiling)
-// and the learnt pace (KEYS[#KEYS]), which a busy limit raises a little at
-// every reservation. Returns {reserved, wait µs}.
+// and the learnt pace (KEYS[#KEYS]), which rises a little at every
+// reservation made back to back with the one before, once a 429 lowered it.
+// Reservations are counted in buckets of the pace key, for throttleScript's
+// estimate of what got through. Returns {reserved, wait µs}.
 //
 // KEYS: the limits' keys, then the pace key. ARGV: now µs, maxwait µs, step,
 // bucket µs, buckets, ttl ms, then per limit: interval µs, tolerance µs,
@@ -66,7 +68,9 @@ local now, maxwait = tonumber(ARGV[1]), tonumber(ARGV[2])
 local step, bucket, buckets, ttl = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local pace = KEYS[#KEYS]
 local n = #KEYS - 1
-local rate = tonumber(redis.call('HGET', pace, 'rate') or '0')
+local stored = redis.call('HGET', pace, 'rate')
+local learning = stored ~= false
+local rate = tonumber(stored or '0')
 local at = now
 local tats, ivs, tols, leads, adaptive = {}, {}, {}, {}, 0
 for i = 1, n do
@@ -99,15 +103,18 @@ end
 if adaptive > 0 then
   local i = adaptive
   local ceil = 1e6 / tonumber(ARGV[6 + 4 * (i - 1) + 1])
-  if tats[i] >= at - ivs[i] then rate = math.min(ceil, rate + step) end
+  if learning and tats[i] >= at - ivs[i] and rate < ceil then
+    rate = math.min(ceil, rate + step)
+    redis.call('HSET', pace, 'rate', tostring(rate))
+  end
   local k = math.floor(at / bucket)
   local f = k % buckets
   if tonumber(redis.call('HGET', pace, 'e' .. f) or '-1') ~= k then
-    redis.call('HSET', pace, 'e' .. f, k, 'c' .. f, 0)
+    redis.call('HSET', pace, 'e' .. f, k, 'c' .. f, 1)
+    redis.call('PEXPIRE', pace, ttl)
+  else
+    redis.call('HINCRBY', pace, 'c' .. f, 1)
   end
-  redis.call('HINCRBY', pace, 'c' .. f, 1)
-  redis.call('HSET', pace, 'rate', tostring(rate))
-  redis.call('PEXPIRE', pace, ttl)
 end
 return {1, wait}
 `)
