@@ -69,7 +69,17 @@ func isHSpace(r rune) bool {
 // final punctuation (."  .»  . ») belong to the sentence. For Arabic (lang
 // "ar"), a sentence longer than 60 words is split after a comma that opens a
 // new clause (، و… / كما / فيما / حيث / بينما ...).
-func Sentences(text, lang string) []Sentence {
+func Sentences(text, lang string) []Sentence { return sentences(text, lang, nil) }
+
+// SentencesAround splits text like Sentences but never inside a quoted span
+// (from its opening to its closing mark): a quote of several sentences stays
+// in the sentence that carries it, and a quote whose words end with a full
+// stop ends its sentence after the closing mark when a new sentence follows.
+// Long Arabic sentences are not split at clauses, so that a speech verb and
+// the quote it introduces stay together.
+func SentencesAround(text string, spans []QuoteSpan) []Sentence { return sentences(text, "", spans) }
+
+func sentences(text, lang string, spans []QuoteSpan) []Sentence {
 	var out []Sentence
 	emit := func(start, end int) {
 		for start < end {
@@ -99,6 +109,18 @@ func Sentences(text, lang string) []Sentence {
 	segStart := 0
 	i := 0
 	for i < len(text) {
+		for len(spans) > 0 && spans[0].Open < i {
+			spans = spans[1:]
+		}
+		if len(spans) > 0 && spans[0].Open == i {
+			sp := spans[0]
+			i = sp.Close
+			if quoteEndsSentence(text, sp) {
+				emit(segStart, i)
+				segStart = i
+			}
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if r == '\n' || r == '\r' || r == '\u2029' || r == '\u2028' {
 			emit(segStart, i)
@@ -130,7 +152,7 @@ func Sentences(text, lang string) []Sentence {
 		i = j
 		if j < len(text) {
 			next, _ := utf8.DecodeRuneInString(text[j:])
-			if !unicode.IsSpace(next) {
+			if !unicode.IsSpace(next) && !(r == '.' && gluedSentence(text, termStart, next)) {
 				continue
 			}
 		}
@@ -145,6 +167,45 @@ func Sentences(text, lang string) []Sentence {
 	}
 	emit(segStart, len(text))
 	return out
+}
+
+// quoteEndsSentence reports whether a quote whose words end with a
+// sentence-final mark ends its sentence: a space, then no lower-case
+// continuation.
+func quoteEndsSentence(text string, sp QuoteSpan) bool {
+	words := strings.TrimRightFunc(text[sp.Start:sp.End], unicode.IsSpace)
+	last, _ := utf8.DecodeLastRuneInString(words)
+	if !sentenceEnd(last) || sp.Close >= len(text) {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(text[sp.Close:])
+	return unicode.IsSpace(next) && next != '\n' && !startsLower(text[sp.Close:])
+}
+
+// gluedSentence reports whether a full stop at i with no space after it
+// still ends a sentence: texts scraped from pages often lose the space
+// ("démontés.La tour Eiffel", "الثلاثاء.وقال"). It does when a word of three
+// lower-case letters or more ends before it and a capital letter starts
+// after it, or when Arabic letters stand on both sides.
+func gluedSentence(text string, i int, next rune) bool {
+	k := i
+	n := 0
+	for k > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:k])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		if unicode.IsUpper(r) {
+			return false
+		}
+		k -= size
+		n++
+	}
+	prev, _ := utf8.DecodeLastRuneInString(text[:i])
+	if unicode.Is(unicode.Arabic, next) && unicode.Is(unicode.Arabic, prev) {
+		return n >= 2
+	}
+	return n >= 3 && unicode.IsUpper(next) && unicode.Is(unicode.Latin, prev)
 }
 
 // skipClosers moves past closing quotes and brackets after the final

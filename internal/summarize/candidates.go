@@ -1,0 +1,359 @@
+package summarize
+
+import (
+	"os"
+	"strings"
+
+	"github.com/migrawatch/migrawatch/internal/news"
+	"slices"
+	"sort"
+)
+
+// candidates gathers the entities that may have said the quote at token k
+// of sentence si: those named in its sentence, the two before and the one
+// after, earlier in its paragraph and in the paragraph before, the subject
+// of the last cue, and the speaker an aside names; each with its features.
+func (a *article) candidates(si, k int, as *aside) []candidate {
+	pos := a.sents[si].toks[k].start
+	var ents []*entity
+	add := func(e *entity) {
+		if e != nil && e.kind != entPlace && !slices.Contains(ents, e) {
+			ents = append(ents, e)
+		}
+	}
+	for _, s := range a.window(si) {
+		for _, m := range a.mt.bySen[s] {
+			add(m.ent)
+		}
+	}
+	last, lastDist := a.lastCued(si, k)
+	add(last)
+	var asideEnt, asidePro *entity
+	if as != nil {
+		if !as.pronoun {
+			asideEnt = a.asideEntity(as, pos)
+		}
+		if asideEnt == nil {
+			// A pronoun, or a description the article does not name here
+			// ("poursuit l'ancienne présidente"): who was speaking before.
+			asidePro = a.lastPersonBefore(si, pos, as.gender)
+		}
+		add(asideEnt)
+		add(asidePro)
+	}
+	ctx := candContext{si: si, k: k, last: last, lastDist: lastDist, asideEnt: asideEnt, asidePro: asidePro}
+	ctx.nearBefore, ctx.nearAfter = a.nearestMentions(si, k)
+	ctx.nearCue = a.nearestCue(si, k)
+	ctx.recent = a.lastPersonBefore(si, pos, genderUnknown)
+	if ctx.nearCue >= 0 {
+		ctx.recentAgree = a.lastPersonBefore(si, pos, a.cues[si][ctx.nearCue].gender)
+	}
+	add(ctx.recent)
+	add(ctx.recentAgree)
+	out := make([]candidate, 0, len(ents))
+	for _, e := range ents {
+		out = append(out, candidate{ent: e, feats: maybeConjoin(a.candFeatures(e, ctx))})
+	}
+	return out
+}
+
+// conjoin adds every pair of features to the features: the model is
+// linear, and what makes a speaker is often two facts at once (the subject
+// of a verb, and a person).
+func conjoin(f []string) []string {
+	n := len(f)
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			a, b := f[i], f[j]
+			if b < a {
+				a, b = b, a
+			}
+			f = append(f, a+"&"+b)
+		}
+	}
+	return f
+}
+
+// window lists the sentences searched for candidates around sentence si.
+func (a *article) window(si int) []int {
+	para := a.sents[si].para
+	var out []int
+	for s := si - 1; s >= 0; s-- {
+		p := a.sents[s].para
+		if si-s > sentencesBefore && p < para-1 {
+			break
+		}
+		out = append(out, s)
+	}
+	out = append(out, si)
+	if si+1 < len(a.sents) {
+		out = append(out, si+1)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// candContext is what every candidate of one quote shares.
+type candContext struct {
+	si, k                 int
+	last                  *entity
+	lastDist              int
+	asideEnt, asidePro    *entity
+	nearBefore, nearAfter *entity
+	nearCue               int     // index of the cue nearest the quote, -1 if none
+	recent, recentAgree   *entity // the last person named before the quote; the last whose gender fits the cue
+}
+
+// nearestCue is the index of the cue of sentence si nearest token k.
+func (a *article) nearestCue(si, k int) int {
+	near := -1
+	for ci, c := range a.cues[si] {
+		if near < 0 || abs(c.k-k) < abs(a.cues[si][near].k-k) {
+			near = ci
+		}
+	}
+	return near
+}
+
+// nearestMentions are the entities named closest before and after the quote
+// in its sentence.
+func (a *article) nearestMentions(si, k int) (before, after *entity) {
+	for _, m := range a.mt.bySen[si] {
+		if m.ent.kind == entPlace {
+			continue
+		}
+		if m.t1 <= k {
+			before = m.ent
+		} else if after == nil && m.t0 > k {
+			after = m.ent
+		}
+	}
+	return before, after
+}
+
+// nearest finds e's mention nearest the quote: in its sentence if any (the
+// closest by tokens), else in the closest sentence.
+func (a *article) nearest(e *entity, si, k int) (*mention, int) {
+	var best *mention
+	bestD := 1 << 30
+	for _, m := range e.ments {
+		d := abs(m.sent-si) * 1000
+		if m.sent == si {
+			d = min(abs(m.t0-k), abs(m.t1-k))
+		} else if m.sent > si {
+			d += 500
+		}
+		if d < bestD {
+			best, bestD = m, d
+		}
+	}
+	return best, bestD
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// candFeatures describes candidate e of the quote in ctx: what it is, where
+// the article names it, and how the sentence's cues point at it.
+func (a *article) candFeatures(e *entity, ctx candContext) []string {
+	f := []string{"c:kind=" + kindNames[e.kind], "c:ments" + bucket(len(e.ments), 1, 3)}
+	if e.kind == entPerson && len(e.words) == 1 {
+		f = append(f, "c:oneword")
+	}
+	if e.role != "" {
+		f = append(f, "c:hasrole")
+	}
+	if e.kind == entRole && a.definiteDescription(e) {
+		f = append(f, "c:defdesc")
+	}
+	if n := a.speaks[e]; n > 0 {
+		f = append(f, "c:speaks"+bucket(n, 1, 3))
+	}
+	f = append(f, a.placeFeatures(e, ctx)...)
+	f = append(f, a.cueFeatures(e, ctx)...)
+	if e == ctx.last {
+		f = append(f, "c:lastcued"+bucket(ctx.lastDist, 0, 1, 3))
+		if len(a.cues[ctx.si]) == 0 {
+			f = append(f, "c:lastcued&nocue")
+		}
+	}
+	if e == ctx.asideEnt {
+		f = append(f, "c:aside")
+	}
+	if e == ctx.asidePro {
+		f = append(f, "c:asidepro")
+	}
+	if ctx.si > 0 && slices.Contains(a.subjs[ctx.si-1], e) {
+		f = append(f, "c:prevsubj")
+	}
+	if ctx.si+1 < len(a.sents) && slices.Contains(a.subjs[ctx.si+1], e) {
+		f = append(f, "c:nextsubj")
+	}
+	return f
+}
+
+// placeFeatures say where the article names e relative to the quote.
+func (a *article) placeFeatures(e *entity, ctx candContext) []string {
+	m, _ := a.nearest(e, ctx.si, ctx.k)
+	if m == nil {
+		return []string{"c:where=none"}
+	}
+	var f []string
+	switch d := m.sent - ctx.si; {
+	case d == 0:
+		side, gap := "before", ctx.k-m.t1
+		if m.t0 > ctx.k {
+			side, gap = "after", m.t0-ctx.k-1
+		}
+		f = append(f, "c:where=same", "c:side="+side+bucket(gap, 0, 2, 6, 15))
+		if e == ctx.nearBefore && side == "before" || e == ctx.nearAfter && side == "after" {
+			f = append(f, "c:nearest="+side)
+		}
+		f = append(f, "c:ents"+bucket(len(a.mt.bySen[ctx.si]), 1, 2))
+	case d > 0:
+		f = append(f, "c:where=next"+bucket(d, 1))
+	case a.sents[m.sent].para < a.sents[ctx.si].para:
+		f = append(f, "c:where=prevpara"+bucket(-d, 1, 2, 4))
+	default:
+		f = append(f, "c:where=prev"+bucket(-d, 1, 2, 4))
+	}
+	f = append(f, "c:mkind"+string(rune('0'+m.kind)))
+	if m.possessive {
+		f = append(f, "c:possessive")
+	}
+	if m.object {
+		f = append(f, "c:object")
+	}
+	if a.topicOf(a.sents[ctx.si].para) == e {
+		f = append(f, "c:topic")
+	}
+	if p := a.sents[ctx.si].para; p > 0 && a.topicOf(p-1) == e {
+		f = append(f, "c:prevtopic")
+	}
+	return f
+}
+
+// cueFeatures say how the cues of the quote's sentence point at e: as the
+// subject of a verb or the object of "according to", on which side of the
+// quote; and, for a bare verb or a pronoun, whether e is the person it
+// refers back to and agrees with it in gender.
+func (a *article) cueFeatures(e *entity, ctx candContext) []string {
+	var f []string
+	for ci, c := range a.cues[ctx.si] {
+		side := "b"
+		if c.k > ctx.k {
+			side = "a"
+		}
+		name := cueKindNames[c.kind] + tierLetters[c.tier] + side
+		subj := a.subjs[ctx.si][ci]
+		near := ci == ctx.nearCue
+		switch {
+		case subj == e:
+			f = append(f, "c:subj="+name)
+			if near {
+				f = append(f, "c:subjnear="+name+bucket(wordsBetween(a.sents[ctx.si].toks, c.k, ctx.k), 0, 2, 5))
+			}
+		case subj != nil && near:
+			f = append(f, "c:othersubj="+name)
+		case subj == nil && near:
+			f = append(f, a.bareCueFeatures(e, c, name, ctx)...)
+		}
+		if near {
+			f = append(f, "c:gender="+agreement(c.gender, e.gender))
+			if c.continuation && e == ctx.last {
+				f = append(f, "c:cont&last")
+			}
+		}
+	}
+	return f
+}
+
+// bareCueFeatures describe e for a cue whose subject is a pronoun or only
+// the verb's ending (he said, وأضاف): is e the last speaker, the last person
+// named, the last one whose gender fits?
+func (a *article) bareCueFeatures(e *entity, c cue, name string, ctx candContext) []string {
+	kind := "bare="
+	if c.pronoun {
+		kind = "pro="
+	}
+	var f []string
+	if e == ctx.last {
+		f = append(f, "c:"+kind+name+"&last")
+	}
+	if e == ctx.recent {
+		f = append(f, "c:"+kind+name+"&recent")
+	}
+	if e == ctx.recentAgree {
+		f = append(f, "c:"+kind+name+"&recentagree")
+	}
+	return f
+}
+
+func agreement(cueGender, entGender int) string {
+	switch {
+	case cueGender == genderUnknown || entGender == genderUnknown:
+		return "unknown"
+	case cueGender == entGender:
+		return "agree"
+	}
+	return "disagree"
+}
+
+// wordsBetween counts the words between tokens i and j.
+func wordsBetween(ts []tok, i, j int) int {
+	if i > j {
+		i, j = j, i
+	}
+	n := 0
+	for _, t := range ts[i+1 : j] {
+		if t.kind == tkWord {
+			n++
+		}
+	}
+	return n
+}
+
+var useConjoin = os.Getenv("MW_CONJ") != ""
+
+func maybeConjoin(f []string) []string {
+	if useConjoin {
+		return conjoin(f)
+	}
+	return f
+}
+
+// topicOf is the entity named first in paragraph p, as a subject (the
+// person a paragraph is about).
+func (a *article) topicOf(p int) *entity {
+	for si, s := range a.sents {
+		if s.para != p {
+			continue
+		}
+		for _, m := range a.mt.bySen[si] {
+			if !m.object && !m.possessive && m.ent.kind != entPlace {
+				return m.ent
+			}
+		}
+	}
+	return nil
+}
+
+// definiteDescription reports whether a described speaker is introduced by
+// a definite article (le quadragénaire, the spokesman): it usually stands
+// for someone the article named before.
+func (a *article) definiteDescription(e *entity) bool {
+	m := e.ments[0]
+	t := a.sents[m.sent].toks[m.t0]
+	if a.lang == news.Arabic {
+		return arDefinite(t.f)
+	}
+	switch elidedArticle(t.f) + t.f {
+	case "le", "la", "les", "the", "l'l'", "ce", "cette":
+		return true
+	}
+	return strings.HasPrefix(t.f, "l'")
+}

@@ -1,0 +1,61 @@
+package summarize
+
+import (
+	"strings"
+
+	"github.com/migrawatch/migrawatch/internal/textproc"
+)
+
+// sentence is one sentence of an article with its skeleton; quoted spans
+// never straddle two sentences.
+type sentence struct {
+	start, end int
+	para       int
+	toks       []tok
+}
+
+// doc is an article prepared for the gist and the quotes: its sentences,
+// quoted spans and tokens, split once with textproc.
+type doc struct {
+	text  string
+	lang  string
+	spans []textproc.QuoteSpan
+	sents []sentence
+}
+
+// newDoc splits text into sentences around its quoted spans, numbers the
+// paragraphs and tokenizes every sentence.
+func newDoc(text, lang string) *doc {
+	d := &doc{text: text, lang: lang, spans: textproc.QuoteSpans(text)}
+	tz := &tokenizer{text: text, spans: d.spans, cache: map[string]string{}}
+	// Paragraphs are separated by blank lines, or by single line breaks in
+	// texts that use no blank lines at all.
+	sep := "\n\n"
+	if !strings.Contains(text, sep) {
+		sep = "\n"
+	}
+	para, last := 0, 0
+	for _, s := range textproc.SentencesAround(text, d.spans) {
+		para += strings.Count(text[last:s.Start], sep)
+		last = s.Start
+		d.sents = append(d.sents, sentence{start: s.Start, end: s.End, para: para, toks: tz.tokens(s.Start, s.End)})
+	}
+	return d
+}
+
+// sentenceAt returns the index of the sentence holding byte pos (-1 if none).
+func (d *doc) sentenceAt(pos int) int {
+	lo, hi := 0, len(d.sents)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if d.sents[m].end <= pos {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(d.sents) && d.sents[lo].start <= pos {
+		return lo
+	}
+	return -1
+}

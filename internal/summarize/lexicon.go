@@ -1,0 +1,295 @@
+package summarize
+
+import (
+	"embed"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/migrawatch/migrawatch/internal/news"
+)
+
+// lexiconFiles holds the attribution lexicons (one per language), the
+// places that never speak and the given names.
+//
+//go:embed lexicon/*.yaml
+var lexiconFiles embed.FS
+
+// Grammatical gender and number as the text marks them.
+const (
+	genderUnknown = 0
+	genderMale    = 1
+	genderFemale  = 2
+	genderPlural  = 3
+)
+
+// Cue tiers: how surely a verb introduces someone's words.
+const (
+	tierNone = iota
+	tierSay
+	tierSpeech
+	tierOpinion
+)
+
+// Verb form kinds.
+const (
+	formFinite = iota + 1
+	formGerund
+	formInfinitive
+)
+
+// verbForm is what the lexicon knows about one folded verb form.
+type verbForm struct {
+	tier         int
+	kind         int
+	gender       int
+	continuation bool
+}
+
+// lexicon is one language's attribution lexicon, every word folded.
+type lexicon struct {
+	verbs         map[string]verbForm
+	verbSet       map[string]bool // the keys of verbs
+	preps         map[string]bool // one-word attributions (selon, حسب)
+	prepPhrases   [][]string      // several-word attributions (according to)
+	honorifics    map[string]int  // word -> gender
+	pronouns      map[string]int
+	firstPerson   map[string]bool
+	determiners   map[string]bool
+	roles         map[string]int // role noun -> gender
+	orgHeads      map[string]bool
+	documents     map[string]bool
+	titleWords    map[string]bool
+	notNames      map[string]bool
+	particles     map[string]bool
+	quantifiers   map[string]bool
+	attributionNs map[string]bool
+	indefinites   map[string]bool
+	phraseStops   map[string]bool
+	nounMarkers   map[string]bool
+	objMarkers    map[string]bool
+	rawObjMarkers map[string]bool // lower-cased, accents kept (à is not a)
+	speechNouns   map[string]bool
+}
+
+// shared holds what all languages use: places and given names.
+type shared struct {
+	places     map[string]bool // folded, single words and phrases
+	givenNames map[string]int  // folded -> gender
+}
+
+type lexiconFile struct {
+	Language    string `yaml:"language"`
+	SpeechVerbs []struct {
+		Lemma           string   `yaml:"lemma"`
+		Tier            string   `yaml:"tier"`
+		Continuation    bool     `yaml:"continuation"`
+		Forms           []string `yaml:"forms"`
+		Masculine       []string `yaml:"masculine"`
+		Feminine        []string `yaml:"feminine"`
+		Plural          []string `yaml:"plural"`
+		Gerunds         []string `yaml:"gerunds"`
+		FeminineGerunds []string `yaml:"feminine_gerunds"`
+		Infinitives     []string `yaml:"infinitives"`
+	} `yaml:"speech_verbs"`
+	Prepositions      []string            `yaml:"prepositions"`
+	Honorifics        map[string][]string `yaml:"honorifics"`
+	Pronouns          map[string][]string `yaml:"pronouns"`
+	FirstPerson       []string            `yaml:"first_person"`
+	Determiners       []string            `yaml:"determiners"`
+	Roles             map[string][]string `yaml:"roles"`
+	OrganisationHeads []string            `yaml:"organisation_heads"`
+	DocumentWords     []string            `yaml:"document_words"`
+	TitleWords        []string            `yaml:"title_words"`
+	NotNames          []string            `yaml:"not_names"`
+	NameParticles     []string            `yaml:"name_particles"`
+	Quantifiers       []string            `yaml:"quantifiers"`
+	Indefinites       []string            `yaml:"indefinites"`
+	AttributionNouns  []string            `yaml:"attribution_nouns"`
+	PhraseStops       []string            `yaml:"phrase_stops"`
+	NounMarkers       []string            `yaml:"noun_markers"`
+	ObjectMarkers     []string            `yaml:"object_markers"`
+	SpeechNouns       []string            `yaml:"speech_nouns"`
+}
+
+var (
+	lexOnce sync.Once
+	lexMap  map[string]*lexicon
+	lexAll  *shared
+	lexErr  error
+)
+
+// lexicons returns the parsed lexicons (parsed once).
+func lexicons() (map[string]*lexicon, *shared, error) {
+	lexOnce.Do(func() {
+		lexMap = map[string]*lexicon{}
+		for _, lang := range []string{news.Arabic, news.French, news.English} {
+			l, err := loadLexicon(lang)
+			if err != nil {
+				lexErr = err
+				return
+			}
+			lexMap[lang] = l
+		}
+		lexAll, lexErr = loadShared()
+	})
+	return lexMap, lexAll, lexErr
+}
+
+var genderNames = map[string]int{"male": genderMale, "female": genderFemale, "plural": genderPlural, "any": genderUnknown}
+
+var tierNames = map[string]int{"say": tierSay, "speech": tierSpeech, "opinion": tierOpinion}
+
+func loadLexicon(lang string) (*lexicon, error) {
+	raw, err := lexiconFiles.ReadFile("lexicon/" + lang + ".yaml")
+	if err != nil {
+		return nil, err
+	}
+	var f lexiconFile
+	if err := yaml.Unmarshal(raw, &f); err != nil {
+		return nil, fmt.Errorf("lexicon/%s.yaml: %w", lang, err)
+	}
+	if f.Language != lang {
+		return nil, fmt.Errorf("lexicon/%s.yaml: language %q", lang, f.Language)
+	}
+	l := &lexicon{
+		verbs:   map[string]verbForm{},
+		preps:   map[string]bool{},
+		firstPerson: set(f.FirstPerson), determiners: set(f.Determiners),
+		orgHeads: set(f.OrganisationHeads), documents: set(f.DocumentWords), titleWords: set(f.TitleWords),
+		notNames: set(f.NotNames), particles: set(f.NameParticles), quantifiers: set(f.Quantifiers),
+		attributionNs: set(f.AttributionNouns), phraseStops: set(f.PhraseStops), indefinites: set(f.Indefinites), nounMarkers: set(f.NounMarkers), objMarkers: set(f.ObjectMarkers), rawObjMarkers: lowerSet(f.ObjectMarkers), speechNouns: set(f.SpeechNouns),
+		honorifics: gendered(f.Honorifics), pronouns: gendered(f.Pronouns), roles: gendered(f.Roles),
+	}
+	for _, v := range f.SpeechVerbs {
+		tier, ok := tierNames[v.Tier]
+		if !ok {
+			return nil, fmt.Errorf("lexicon/%s.yaml: verb %s: unknown tier %q", lang, v.Lemma, v.Tier)
+		}
+		add := func(forms []string, kind, gender int) {
+			for _, w := range forms {
+				l.addVerb(fold(w), verbForm{tier: tier, kind: kind, gender: gender, continuation: v.Continuation})
+			}
+		}
+		add(v.Forms, formFinite, genderUnknown)
+		add(v.Masculine, formFinite, genderMale)
+		add(v.Feminine, formFinite, genderFemale)
+		add(v.Plural, formFinite, genderPlural)
+		add(v.Gerunds, formGerund, genderUnknown)
+		if len(v.FeminineGerunds) > 0 {
+			add(v.Gerunds, formGerund, genderMale)
+			add(v.FeminineGerunds, formGerund, genderFemale)
+		}
+		add(v.Infinitives, formInfinitive, genderUnknown)
+	}
+	for _, p := range f.Prepositions {
+		ws := strings.Fields(fold(p))
+		if len(ws) == 1 {
+			l.preps[ws[0]] = true
+		} else {
+			l.prepPhrases = append(l.prepPhrases, ws)
+		}
+	}
+	l.verbSet = make(map[string]bool, len(l.verbs))
+	for w := range l.verbs {
+		l.verbSet[w] = true
+	}
+	return l, nil
+}
+
+func (l *lexicon) verbsBool() map[string]bool { return l.verbSet }
+
+// addVerb records a form; a form listed twice with different genders (a
+// present feminine that is also a past masculine) keeps no gender, and the
+// surer tier wins.
+func (l *lexicon) addVerb(w string, f verbForm) {
+	old, ok := l.verbs[w]
+	if !ok {
+		l.verbs[w] = f
+		return
+	}
+	if old.gender != f.gender {
+		old.gender = genderUnknown
+	}
+	if f.tier < old.tier {
+		old.tier = f.tier
+	}
+	old.continuation = old.continuation || f.continuation
+	l.verbs[w] = old
+}
+
+func set(ws []string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[fold(w)] = true
+	}
+	return m
+}
+
+// gendered maps each word of the groups to its gender; a word listed under
+// two genders (ministre, porte-parole) keeps none.
+func gendered(groups map[string][]string) map[string]int {
+	m := map[string]int{}
+	names := make([]string, 0, len(groups))
+	for g := range groups {
+		names = append(names, g)
+	}
+	sort.Strings(names)
+	for _, g := range names {
+		for _, w := range groups[g] {
+			f := fold(w)
+			if old, ok := m[f]; ok && old != genderNames[g] {
+				m[f] = genderUnknown
+				continue
+			}
+			m[f] = genderNames[g]
+		}
+	}
+	return m
+}
+
+func loadShared() (*shared, error) {
+	var places struct {
+		Arabic []string `yaml:"arabic"`
+		Latin  []string `yaml:"latin"`
+	}
+	var names struct {
+		Arabic map[string][]string `yaml:"arabic"`
+		Latin  map[string][]string `yaml:"latin"`
+	}
+	for file, into := range map[string]any{"lexicon/places.yaml": &places, "lexicon/names.yaml": &names} {
+		raw, err := lexiconFiles.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		if err := yaml.Unmarshal(raw, into); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	s := &shared{places: set(append(places.Arabic, places.Latin...)), givenNames: gendered(names.Arabic)}
+	for w, g := range gendered(names.Latin) {
+		s.givenNames[w] = g
+	}
+	return s, nil
+}
+
+func (l *lexicon) isRole(w string) bool {
+	_, ok := l.roles[w]
+	return ok
+}
+
+func (l *lexicon) isHonorific(w string) bool {
+	_, ok := l.honorifics[w]
+	return ok
+}
+
+func lowerSet(ws []string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[strings.ToLower(w)] = true
+	}
+	return m
+}

@@ -1,0 +1,249 @@
+package summarize
+
+import (
+	"errors"
+	"math"
+	"sort"
+
+	"github.com/migrawatch/migrawatch/internal/news"
+)
+
+// LabelledArticle is an article with its labelled quotes, as the training
+// and evaluation data hold it.
+type LabelledArticle struct {
+	ID       string          `json:"id"`
+	Language string          `json:"language"`
+	Title    string          `json:"title"`
+	Text     string          `json:"text"`
+	Quotes   []LabelledQuote `json:"quotes"`
+}
+
+// TrainOptions steer the training of a speaker model.
+type TrainOptions struct {
+	Iterations int     // full passes of gradient descent
+	Rate       float64 // AdaGrad learning rate
+	L2         float64 // L2 penalty per weight
+	Precision  float64 // the precision each language's threshold keeps on the development articles
+}
+
+// DefaultTrainOptions are the options the shipped model was trained with.
+var DefaultTrainOptions = TrainOptions{Iterations: 300, Rate: 0.3, L2: 0.002, Precision: 0.96}
+
+// example is one quoted span of the training data: its features, indexed,
+// and which choices are right (0 is "no speaker").
+type example struct {
+	lang    string
+	choices [][]int
+	right   []bool
+}
+
+// TrainSpeakerModel learns a model from the train articles and sets each
+// language's threshold on the dev articles. The result depends only on the
+// articles and options: training twice gives the same weights.
+func TrainSpeakerModel(train, dev []LabelledArticle, opt TrainOptions) (*Model, error) {
+	names, index := featureIndex(train)
+	var exs []example
+	for _, a := range sortedArticles(train) {
+		exs = append(exs, examples(a, index)...)
+	}
+	if len(exs) == 0 {
+		return nil, errors.New("no training examples")
+	}
+	w := descend(exs, len(names), opt)
+	m := &Model{Weights: map[string]float64{}, Thresholds: map[string]float64{}}
+	for i, name := range names {
+		if v := math.Round(w[i]*1e4) / 1e4; v != 0 {
+			m.Weights[name] = v
+		}
+	}
+	for _, lang := range []string{news.Arabic, news.French, news.English} {
+		m.Thresholds[lang] = chooseThreshold(m, dev, lang, opt.Precision)
+	}
+	return m, nil
+}
+
+func sortedArticles(as []LabelledArticle) []LabelledArticle {
+	out := append([]LabelledArticle(nil), as...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// featureIndex numbers every feature of the training data, and its
+// language-specific copy, in sorted order.
+func featureIndex(train []LabelledArticle) ([]string, map[string]int) {
+	seen := map[string]bool{}
+	for _, a := range train {
+		art := newArticle(newDoc(a.Text, a.Language))
+		if art == nil {
+			continue
+		}
+		for _, in := range art.instances() {
+			for _, f := range in.null {
+				seen[f], seen[a.Language+"|"+f] = true, true
+			}
+			for _, c := range in.cands {
+				for _, f := range append(c.feats, "c:prev", "c:prev&"+in.context, "c:prev1&"+in.context) {
+					seen[f], seen[a.Language+"|"+f] = true, true
+				}
+			}
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for f := range seen {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	index := make(map[string]int, len(names))
+	for i, f := range names {
+		index[f] = i
+	}
+	return names, index
+}
+
+// examples turns an article's quoted spans into training examples: a span
+// that matches no labelled quote wants "no speaker"; a labelled one wants
+// any candidate whose name matches the labelled speaker, and is left out
+// when no candidate does (the mention table missed the speaker).
+func examples(a LabelledArticle, index map[string]int) []example {
+	art := newArticle(newDoc(a.Text, a.Language))
+	if art == nil {
+		return nil
+	}
+	var out []example
+	var prev *entity
+	prevSent := -1
+	for _, in := range art.instances() {
+		in = withPrevious(in, prev, prevSent)
+		g, ok := labelledFor(art.text, in, a.Quotes)
+		if ok {
+			for _, c := range in.cands {
+				if SpeakerMatches(c.ent.name, g.Speaker, g.Role) {
+					prev, prevSent = c.ent, in.sent
+					break
+				}
+			}
+		}
+		ex := example{lang: a.Language, choices: [][]int{indexed(in.null, a.Language, index)}, right: []bool{!ok}}
+		anyRight := !ok
+		for _, c := range in.cands {
+			r := ok && SpeakerMatches(c.ent.name, g.Speaker, g.Role)
+			anyRight = anyRight || r
+			ex.choices = append(ex.choices, indexed(c.feats, a.Language, index))
+			ex.right = append(ex.right, r)
+		}
+		if anyRight {
+			out = append(out, ex)
+		}
+	}
+	return out
+}
+
+// labelledFor finds the labelled quote one of the instance's parts shows.
+func labelledFor(text string, in instance, gold []LabelledQuote) (LabelledQuote, bool) {
+	for _, p := range in.parts {
+		pt := EvalTokens(text[p.start:p.end])
+		for _, g := range gold {
+			if TokenF1(pt, EvalTokens(g.Text)) >= minTextF1 {
+				return g, true
+			}
+		}
+	}
+	return LabelledQuote{}, false
+}
+
+func indexed(feats []string, lang string, index map[string]int) []int {
+	out := make([]int, 0, 2*len(feats))
+	for _, f := range feats {
+		if i, ok := index[f]; ok {
+			out = append(out, i)
+		}
+		if i, ok := index[lang+"|"+f]; ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// descend minimizes the mean negative log-likelihood of the right choices
+// plus an L2 penalty by full-batch AdaGrad, in a fixed order so that the
+// result is reproducible.
+func descend(exs []example, n int, opt TrainOptions) []float64 {
+	w := make([]float64, n)
+	g2 := make([]float64, n)
+	grad := make([]float64, n)
+	inv := 1 / float64(len(exs))
+	for range opt.Iterations {
+		clear(grad)
+		for _, ex := range exs {
+			accumulate(ex, w, grad)
+		}
+		for i := range w {
+			g := float64(grad[i]*inv) + float64(opt.L2*w[i])
+			g2[i] += float64(g * g)
+			if g2[i] > 0 {
+				w[i] -= float64(opt.Rate*g) / math.Sqrt(g2[i])
+			}
+		}
+	}
+	return w
+}
+
+// accumulate adds one example's gradient to grad: for each choice, its
+// probability minus its share of the right choices' probability.
+func accumulate(ex example, w, grad []float64) {
+	s := make([]float64, len(ex.choices))
+	for j, fs := range ex.choices {
+		for _, i := range fs {
+			s[j] += w[i]
+		}
+	}
+	p := softmax(s)
+	z := 0.0
+	for j, r := range ex.right {
+		if r {
+			z += p[j]
+		}
+	}
+	for j, fs := range ex.choices {
+		g := p[j]
+		if ex.right[j] {
+			g -= p[j] / z
+		}
+		for _, i := range fs {
+			grad[i] += g
+		}
+	}
+}
+
+// scoredQuote is a quote the model would show, with its probability and
+// whether its text and speaker are right.
+type scoredQuote struct {
+	p     float64
+	right bool
+}
+
+// chooseThreshold returns the lowest probability at which the quotes of the
+// dev articles in lang keep the target precision (1 when none does).
+func chooseThreshold(m *Model, dev []LabelledArticle, lang string, target float64) float64 {
+	var qs []scoredQuote
+	for _, a := range sortedArticles(dev) {
+		if a.Language != lang {
+			continue
+		}
+		for _, q := range m.attribute(newDoc(a.Text, lang), 0) {
+			s := ScoreQuotes([]news.Quote{q}, a.Quotes)
+			qs = append(qs, scoredQuote{p: q.Confidence, right: s.Right == 1})
+		}
+	}
+	sort.SliceStable(qs, func(i, j int) bool { return qs[i].p > qs[j].p })
+	threshold, right := 1.0, 0
+	for i, q := range qs {
+		if q.right {
+			right++
+		}
+		if float64(right) >= target*float64(i+1) && (i+1 == len(qs) || qs[i+1].p < q.p) {
+			threshold = q.p
+		}
+	}
+	return threshold
+}
