@@ -15,6 +15,8 @@ type aside struct {
 	gender     int
 	pronoun    bool
 	subject    []string // folded words of the named subject
+	subjStart  int      // byte range of the subject's words
+	subjEnd    int
 	tier       int
 }
 
@@ -44,8 +46,9 @@ func (a *article) findAside(start, end int) *aside {
 			continue
 		}
 		as := &aside{start: ts[c].start, end: ts[e].end, gender: cu.gender, pronoun: cu.pronoun, tier: cu.tier}
-		if !cu.pronoun {
+		if !cu.pronoun && e > v+1 {
 			as.subject = foldedWords(ts[v+1 : e])
+			as.subjStart, as.subjEnd = ts[v+1].start, ts[e-1].end
 			for _, w := range as.subject {
 				if g := a.lx.roles[elided(w)]; g != genderUnknown {
 					as.gender = g
@@ -141,6 +144,12 @@ func (a *article) registerAsides() {
 	}
 }
 
+// tz tokenizes text[start:end] with no quoted spans.
+func tz(text string, start, end int) []tok {
+	t := &tokenizer{text: text, cache: map[string]string{}}
+	return t.tokens(start, end)
+}
+
 // asideNewEntity makes the speaker an aside names and the article does not
 // know yet: a person for a capitalized name, a described speaker otherwise.
 func (a *article) asideNewEntity(as *aside) *entity {
@@ -152,20 +161,9 @@ func (a *article) asideNewEntity(as *aside) *entity {
 	if b == len(words) || len(words)-b > maxDescribedWords {
 		return nil
 	}
-	raw := a.text[as.start:as.end]
 	kind := entRole
-	name := strings.TrimSpace(raw)
-	if i := strings.IndexAny(name, " "); i > 0 {
-		name = strings.TrimSpace(name[i:]) // drop the verb
-	}
-	name = strings.TrimRight(name, ".,;")
-	for x := 0; x < b; x++ {
-		if i := strings.IndexByte(name, ' '); i > 0 && !strings.Contains(name[:i], "'") {
-			name = name[i+1:]
-		} else if i := strings.IndexAny(name, "'’"); i > 0 && i <= 3 {
-			name = name[i+len(string([]rune(name[i:])[0])):]
-		}
-	}
+	sub := tz(a.text, as.subjStart, as.subjEnd)
+	name := joinToks(a.text, sub[b:])
 	if capitalWord(name) {
 		kind = entPerson
 	}

@@ -1,7 +1,6 @@
 package summarize
 
 import (
-	"os"
 	"strings"
 
 	"github.com/migrawatch/migrawatch/internal/news"
@@ -13,7 +12,7 @@ import (
 // of sentence si: those named in its sentence, the two before and the one
 // after, earlier in its paragraph and in the paragraph before, the subject
 // of the last cue, and the speaker an aside names; each with its features.
-func (a *article) candidates(si, k int, as *aside) []candidate {
+func (a *article) candidates(si, k int, as *aside, context string) []candidate {
 	pos := a.sents[si].toks[k].start
 	var ents []*entity
 	add := func(e *entity) {
@@ -52,26 +51,9 @@ func (a *article) candidates(si, k int, as *aside) []candidate {
 	add(ctx.recentAgree)
 	out := make([]candidate, 0, len(ents))
 	for _, e := range ents {
-		out = append(out, candidate{ent: e, feats: maybeConjoin(a.candFeatures(e, ctx))})
+		out = append(out, candidate{ent: e, feats: inContext(a.candFeatures(e, ctx), context)})
 	}
 	return out
-}
-
-// conjoin adds every pair of features to the features: the model is
-// linear, and what makes a speaker is often two facts at once (the subject
-// of a verb, and a person).
-func conjoin(f []string) []string {
-	n := len(f)
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			a, b := f[i], f[j]
-			if b < a {
-				a, b = b, a
-			}
-			f = append(f, a+"&"+b)
-		}
-	}
-	return f
 }
 
 // window lists the sentences searched for candidates around sentence si.
@@ -209,6 +191,9 @@ func (a *article) placeFeatures(e *entity, ctx candContext) []string {
 		if m.t0 > ctx.k {
 			side, gap = "after", m.t0-ctx.k-1
 		}
+		if m.object || m.possessive {
+			side = "obj" + side
+		}
 		f = append(f, "c:where=same", "c:side="+side+bucket(gap, 0, 2, 6, 15))
 		if e == ctx.nearBefore && side == "before" || e == ctx.nearAfter && side == "after" {
 			f = append(f, "c:nearest="+side)
@@ -317,11 +302,14 @@ func wordsBetween(ts []tok, i, j int) int {
 	return n
 }
 
-var useConjoin = os.Getenv("MW_CONJ") != ""
-
-func maybeConjoin(f []string) []string {
-	if useConjoin {
-		return conjoin(f)
+// inContext adds a copy of each feature marked with how the quote's
+// sentence points at its speaker: a name next to the quote means much when
+// the verb has no subject of its own, and little when a pronoun is the
+// subject.
+func inContext(f []string, context string) []string {
+	n := len(f)
+	for i := 0; i < n; i++ {
+		f = append(f, context+"/"+f[i])
 	}
 	return f
 }
@@ -351,8 +339,8 @@ func (a *article) definiteDescription(e *entity) bool {
 	if a.lang == news.Arabic {
 		return arDefinite(t.f)
 	}
-	switch elidedArticle(t.f) + t.f {
-	case "le", "la", "les", "the", "l'l'", "ce", "cette":
+	switch t.f {
+	case "le", "la", "les", "the", "ce", "cette":
 		return true
 	}
 	return strings.HasPrefix(t.f, "l'")

@@ -164,7 +164,7 @@ func pronounSubject(ts []tok, k int, lx *lexicon, g int) (bool, int) {
 		if t.kind != tkWord {
 			break
 		}
-		if pg, ok := lx.pronouns[t.f]; ok {
+		if pg, ok := lx.pronouns[t.f]; ok && lx.subjPronouns[t.f] {
 			return true, pg
 		}
 		if _, pg, inv := splitInverted(t.f); inv {
@@ -172,7 +172,7 @@ func pronounSubject(ts []tok, k int, lx *lexicon, g int) (bool, int) {
 		}
 	}
 	if k+1 < len(ts) && ts[k+1].kind == tkWord {
-		if pg, ok := lx.pronouns[ts[k+1].f]; ok {
+		if pg, ok := lx.pronouns[ts[k+1].f]; ok && lx.subjPronouns[ts[k+1].f] {
 			return true, pg
 		}
 	}

@@ -72,7 +72,7 @@ func TestDiagnoseQuotes(t *testing.T) {
 			if e != nil {
 				got = e.name
 			}
-			fmt.Printf("%s WRONG [%s] got %q p=%.2f cands=%q %.50q\n", a.ID, g.Speaker, got, p, names, g.Text)
+			fmt.Printf("%s WRONG(%s) [%s] got %q p=%.2f cands=%q %.50q\n", a.ID, in.context, g.Speaker, got, p, names, g.Text)
 			if os.Getenv("MIGRAWATCH_DIAG_FEATS") != "" {
 				s := art.sents[in.sent]
 				fmt.Printf("    SENT %.250s\n", art.text[s.start:s.end])
@@ -227,5 +227,150 @@ func TestDiagnoseRules(t *testing.T) {
 	}
 	for k, v := range res {
 		fmt.Printf("%-16s fires %4d right %4d (%.2f) gold-in-category %4d\n", k, v.fire, v.right, float64(v.right)/float64(max(1, v.fire)), v.gold)
+	}
+}
+
+// TestDiagnoseCrossValidation trains on four fifths of train+dev and
+// scores the fifth, five times: a steadier figure than dev alone for
+// choosing features. Thresholds 0 and 0.9.
+func TestDiagnoseCrossValidation(t *testing.T) {
+	if os.Getenv("MIGRAWATCH_DIAG") == "" {
+		t.Skip("set MIGRAWATCH_DIAG=1")
+	}
+	sp, _ := ReadSplits("testdata")
+	all := sortedArticles(append(append([]LabelledArticle(nil), sp.Train...), sp.Dev...))
+	opt := DefaultTrainOptions
+	opt.L2 = 0.01
+	res := map[string]*[3]QuoteScore{}
+	ctxCount := map[string]*[3]int{}
+	for fold := range 5 {
+		var tr, te []LabelledArticle
+		for i, a := range all {
+			if i%5 == fold {
+				te = append(te, a)
+			} else {
+				tr = append(tr, a)
+			}
+		}
+		m, err := TrainSpeakerModel(tr, tr, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range te {
+			art := newArticle(newDoc(a.Text, a.Language))
+			var prev *entity
+			prevSent := -1
+			for _, in := range art.instances() {
+				in = withPrevious(in, prev, prevSent)
+				e, _ := m.best(a.Language, in)
+				if e != nil {
+					prev, prevSent = e, in.sent
+				}
+				g, ok := labelledFor(art.text, in, a.Quotes)
+				if !ok {
+					continue
+				}
+				k := a.Language + " " + in.context
+				if ctxCount[k] == nil {
+					ctxCount[k] = &[3]int{}
+				}
+				ctxCount[k][0]++
+				if e != nil && SpeakerMatches(e.name, g.Speaker, g.Role) {
+					ctxCount[k][1]++
+				}
+				for _, c := range in.cands {
+					if SpeakerMatches(c.ent.name, g.Speaker, g.Role) {
+						ctxCount[k][2]++
+						break
+					}
+				}
+			}
+			if res[a.Language] == nil {
+				res[a.Language] = &[3]QuoteScore{}
+			}
+			for x, th := range []float64{0, 0.8, 0.9} {
+				res[a.Language][x].Add(ScoreQuotes(m.attribute(newDoc(a.Text, a.Language), th), a.Quotes))
+			}
+		}
+	}
+	for k, v := range ctxCount {
+		fmt.Printf("CTX %-12s gold %4d right %4d (%.2f) reachable %4d\n", k, v[0], v[1], float64(v[1])/float64(v[0]), v[2])
+	}
+	for _, l := range []string{"ar", "fr", "en"} {
+		r := res[l]
+		fmt.Printf("CV %s th0 P %.3f R %.3f | th.8 P %.3f R %.3f | th.9 P %.3f R %.3f\n", l,
+			r[0].Precision(), r[0].Recall(), r[1].Precision(), r[1].Recall(), r[2].Precision(), r[2].Recall())
+	}
+}
+
+// TestDiagnosePronouns counts, for quotes whose cue is a pronoun or a bare
+// verb, how often the labelled speaker is the last cued speaker, the last
+// person named, the last one whose gender fits, or the previous quote's.
+func TestDiagnosePronouns(t *testing.T) {
+	if os.Getenv("MIGRAWATCH_DIAG") == "" {
+		t.Skip("set MIGRAWATCH_DIAG=1")
+	}
+	sp, _ := ReadSplits("testdata")
+	type cnt struct{ n, last, recent, agree, prev, none int }
+	res := map[string]*cnt{}
+	for _, a := range append(sp.Train, sp.Dev...) {
+		art := newArticle(newDoc(a.Text, a.Language))
+		var prevGold *entity
+		for _, in := range art.instances() {
+			g, ok := labelledFor(art.text, in, a.Quotes)
+			var gold *entity
+			if ok {
+				for _, c := range in.cands {
+					if SpeakerMatches(c.ent.name, g.Speaker, g.Role) {
+						gold = c.ent
+					}
+				}
+			}
+			if !ok || (in.context != "pronoun" && in.context != "bare" && in.context != "continue") {
+				if gold != nil {
+					prevGold = gold
+				}
+				continue
+			}
+			k := a.Language + " " + in.context
+			if res[k] == nil {
+				res[k] = &cnt{}
+			}
+			c := res[k]
+			c.n++
+			kk := -1
+			for x, tk := range art.sents[in.sent].toks {
+				if tk.kind == tkQuote && tk.q == in.span {
+					kk = x
+				}
+			}
+			pos := art.sents[in.sent].toks[kk].start
+			last, _ := art.lastCued(in.sent, kk)
+			near := art.nearestCue(in.sent, kk)
+			recent := art.lastPersonBefore(in.sent, pos, genderUnknown)
+			agree := art.lastPersonBefore(in.sent, pos, art.cues[in.sent][near].gender)
+			switch {
+			case gold == nil:
+				c.none++
+			}
+			if gold != nil && gold == last {
+				c.last++
+			}
+			if gold != nil && gold == recent {
+				c.recent++
+			}
+			if gold != nil && gold == agree {
+				c.agree++
+			}
+			if gold != nil && gold == prevGold {
+				c.prev++
+			}
+			if gold != nil {
+				prevGold = gold
+			}
+		}
+	}
+	for k, c := range res {
+		fmt.Printf("PRO %-14s n %3d unreachable %3d last %3d recent %3d agree %3d prevgold %3d\n", k, c.n, c.none, c.last, c.recent, c.agree, c.prev)
 	}
 }

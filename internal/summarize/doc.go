@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/migrawatch/migrawatch/internal/textproc"
 )
@@ -38,9 +39,29 @@ func newDoc(text, lang string) *doc {
 	for _, s := range textproc.SentencesAround(text, d.spans) {
 		para += strings.Count(text[last:s.Start], sep)
 		last = s.Start
+		if n := len(d.sents); n > 0 && continuesSentence(text, d.sents[n-1].end, s.Start) {
+			// A paragraph cut in the middle of a sentence (a link removed
+			// from a scraped page): one sentence again.
+			prev := &d.sents[n-1]
+			prev.end = s.End
+			prev.toks = tz.tokens(prev.start, prev.end)
+			continue
+		}
 		d.sents = append(d.sents, sentence{start: s.Start, end: s.End, para: para, toks: tz.tokens(s.Start, s.End)})
 	}
 	return d
+}
+
+// continuesSentence reports whether the sentence starting at next goes on
+// with the one ending at end: the first does not end like a sentence and the
+// second starts with a lower-case word or a comma.
+func continuesSentence(text string, end, next int) bool {
+	last := lastNonSpaceRune(text[:end])
+	if strings.ContainsRune(".!?…؟:»”\"", last) {
+		return false
+	}
+	r := firstRune(text[next:])
+	return unicode.IsLower(r) || r == ',' || r == ';'
 }
 
 // sentenceAt returns the index of the sentence holding byte pos (-1 if none).

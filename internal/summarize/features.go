@@ -38,7 +38,15 @@ func (a *article) cueSubject(si, ci int) *entity {
 	case cueGerund:
 		return a.clauseSubject(si, c.k)
 	case cueNoun:
-		return mentionBefore(a.mt.bySen[si], c.k, 1)
+		// "عن المسؤول قوله": the object of عن is the speaker.
+		if ms := a.mt.bySen[si]; len(ms) > 0 {
+			for x := len(ms) - 1; x >= 0; x-- {
+				if ms[x].t1 <= c.k && c.k-ms[x].t1 <= 1 {
+					return ms[x].ent
+				}
+			}
+		}
+		return nil
 	}
 	if c.pronoun {
 		return nil
@@ -57,10 +65,7 @@ func (a *article) cueSubject(si, ci int) *entity {
 	if e := a.appositionSubject(si, c.k); e != nil {
 		return e
 	}
-	if e := mentionBefore(a.mt.bySen[si], c.k, 4); e != nil {
-		return e
-	}
-	return a.subjectAfter(si, c.end, 3)
+	return mentionBefore(a.mt.bySen[si], c.k, 4)
 }
 
 // maxInvertedGap is how far after an inverted verb its subject may stand

@@ -57,6 +57,8 @@ type lexicon struct {
 	prepPhrases   [][]string      // several-word attributions (according to)
 	honorifics    map[string]int  // word -> gender
 	pronouns      map[string]int
+	subjPronouns  map[string]bool
+	placeHeads    map[string]bool
 	firstPerson   map[string]bool
 	determiners   map[string]bool
 	roles         map[string]int // role noun -> gender
@@ -98,6 +100,8 @@ type lexiconFile struct {
 	Prepositions      []string            `yaml:"prepositions"`
 	Honorifics        map[string][]string `yaml:"honorifics"`
 	Pronouns          map[string][]string `yaml:"pronouns"`
+	SubjectPronouns   []string            `yaml:"subject_pronouns"`
+	PlaceHeads        []string            `yaml:"place_heads"`
 	FirstPerson       []string            `yaml:"first_person"`
 	Determiners       []string            `yaml:"determiners"`
 	Roles             map[string][]string `yaml:"roles"`
@@ -156,12 +160,12 @@ func loadLexicon(lang string) (*lexicon, error) {
 		return nil, fmt.Errorf("lexicon/%s.yaml: language %q", lang, f.Language)
 	}
 	l := &lexicon{
-		verbs:   map[string]verbForm{},
-		preps:   map[string]bool{},
+		verbs:       map[string]verbForm{},
+		preps:       map[string]bool{},
 		firstPerson: set(f.FirstPerson), determiners: set(f.Determiners),
 		orgHeads: set(f.OrganisationHeads), documents: set(f.DocumentWords), titleWords: set(f.TitleWords),
 		notNames: set(f.NotNames), particles: set(f.NameParticles), quantifiers: set(f.Quantifiers),
-		attributionNs: set(f.AttributionNouns), phraseStops: set(f.PhraseStops), indefinites: set(f.Indefinites), nounMarkers: set(f.NounMarkers), objMarkers: set(f.ObjectMarkers), rawObjMarkers: lowerSet(f.ObjectMarkers), speechNouns: set(f.SpeechNouns),
+		attributionNs: set(f.AttributionNouns), phraseStops: set(f.PhraseStops), indefinites: set(f.Indefinites), nounMarkers: set(f.NounMarkers), objMarkers: set(f.ObjectMarkers), rawObjMarkers: lowerSet(f.ObjectMarkers), speechNouns: set(f.SpeechNouns), subjPronouns: set(f.SubjectPronouns), placeHeads: set(f.PlaceHeads),
 		honorifics: gendered(f.Honorifics), pronouns: gendered(f.Pronouns), roles: gendered(f.Roles),
 	}
 	for _, v := range f.SpeechVerbs {

@@ -38,9 +38,9 @@ const (
 type mention struct {
 	ent        *entity
 	kind       int
-	sent       int // sentence index
-	t0, t1     int // token range [t0, t1) in the sentence
-	start, end int // byte range in the text
+	sent       int  // sentence index
+	t0, t1     int  // token range [t0, t1) in the sentence
+	start, end int  // byte range in the text
 	possessive bool // Macron's: the name owns something, it does not act
 	object     bool // after a preposition (told reporters, in the Plaza Hotel): not a subject
 }
@@ -48,8 +48,8 @@ type mention struct {
 // mentionTable is the article's people, bodies, roles and places.
 type mentionTable struct {
 	ents  []*entity
-	ments []*mention          // in text order
-	bySen [][]*mention        // per sentence, in token order
+	ments []*mention         // in text order
+	bySen [][]*mention       // per sentence, in token order
 	index map[string]*entity // folded name -> entity
 }
 

@@ -194,7 +194,7 @@ func (af *arabicFinder) phraseEnd(ts []tok, i int) int {
 			next = ts[i+1].f
 		}
 		switch {
-		case af.isVerb(f) || strings.HasPrefix(f, "وال"):
+		case af.isVerb(f) || strings.HasPrefix(f, "وال") || af.lx.speechNouns[f] || i > start && af.isNameStart(f):
 			return i
 		case f == "في" || f == "ب" || f == "باسم":
 			if next == "" || !(arDefinite(next) || af.isPlace(next)) {
@@ -273,7 +273,7 @@ func (af *arabicFinder) name(si, k int, role string, gender int) int {
 	glued := strings.HasPrefix(ts[k].f, "ب") || strings.HasPrefix(ts[k].f, "ل")
 	afterTitle := k > 0 && ts[k-1].kind == tkWord && af.isTitle(ts[k-1].f)
 	switch {
-	case arDefinite(ts[k].f) && !known:
+	case arDefinite(ts[k].f) && !known && !given:
 		return k
 	case glued && !known && !given && !afterTitle:
 		return k // a preposition glued to a noun (بوجوب، لجريدة), not a name
@@ -297,8 +297,8 @@ func (af *arabicFinder) nameEnd(ts []tok, k int) int {
 	e := k
 	for e < len(ts) && e-k < maxArabicName && af.nameWord(ts[e]) {
 		def := arDefinite(ts[e].f)
-		if e > k && (strings.HasPrefix(ts[e].f, "ل") || strings.HasPrefix(ts[e].f, "ب")) && !af.isNameStart(ts[e].f) && !def {
-			break // a preposition glued to the next word: محفوظ لجريدة
+		if e > k && !af.lx.particles[ts[e].f] && !af.isNameStart(ts[e].f) && !def && arNotNameContinuation(ts[e].f) {
+			break // a preposition, a conjunction or a verb glued on: محفوظ لجريدة، ماكرون والتي، محفوظ يحشر
 		}
 		if def && e > k && ts[e-1].f != "عبد" && af.isPlace(ts[e].f) {
 			break
@@ -312,6 +312,17 @@ func (af *arabicFinder) nameEnd(ts []tok, k int) int {
 		}
 	}
 	return e
+}
+
+// arNameContinuation is false for words that cannot go on a name: glued
+// prepositions (ل، ب), the conjunction و, and present-tense verbs (ي، ت).
+func arNotNameContinuation(f string) bool {
+	for _, p := range []string{"ل", "ب", "و", "ي", "ت"} {
+		if strings.HasPrefix(f, p) && len(f) >= len(p)+6 {
+			return true
+		}
+	}
+	return false
 }
 
 // arNameWords drops the conjunction glued to a name's first word.
@@ -400,6 +411,12 @@ func (af *arabicFinder) roleMention(si, k, e int, isOrg bool) {
 			return
 		}
 	}
+	if isOrg && e-k == 1 {
+		if o := af.bodyByHead(ts[k].f, ts[k].start); o != nil {
+			af.mt.mention(af.d, o, mRole, si, k, e)
+			return
+		}
+	}
 	ws := make([]string, 0, e-k)
 	for _, w := range foldedWords(ts[k:e]) {
 		st := arStems(w)
@@ -415,4 +432,24 @@ func (af *arabicFinder) roleMention(si, k, e int, isOrg bool) {
 		ent = af.mt.add(&entity{kind: kind, name: text, words: ws, roleHead: head, gender: g})
 	}
 	af.mt.mention(af.d, ent, mRole, si, k, e)
+}
+
+// bodyByHead finds the body named before byte pos whose name starts with
+// the head noun f (الجمعية -> الجمعية الأميركية لمرض السكري).
+func (af *arabicFinder) bodyByHead(f string, pos int) *entity {
+	stems := arStems(f)
+	head := strings.TrimPrefix(stems[len(stems)-1], "ال")
+	var best *entity
+	bestAt := -1
+	for _, e := range af.mt.ents {
+		if e.kind != entOrg || len(e.words) < 2 || strings.TrimPrefix(e.words[0], "ال") != head {
+			continue
+		}
+		for _, m := range e.ments {
+			if m.start < pos && m.start > bestAt {
+				best, bestAt = e, m.start
+			}
+		}
+	}
+	return best
 }

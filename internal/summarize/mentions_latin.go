@@ -71,8 +71,12 @@ func (lf *latinFinder) sentence(si int) {
 // capitalized words and honorifics in front.
 func (lf *latinFinder) nameRun(si, k int) int {
 	ts := lf.d.sents[si].toks
-	if !lf.nameWord(ts, k, k == 0 || isSentenceStart(ts, k)) && !lf.isHonorific(ts[k]) {
+	atStart := k == 0 || isSentenceStart(ts, k)
+	if !lf.nameWord(ts, k, atStart) && !lf.isHonorific(ts[k]) {
 		return k
+	}
+	if atStart && k+1 < len(ts) && lf.adverbLike(ts[k]) {
+		return k // "Soon Kareem": the name starts at the next word
 	}
 	e := k
 	for e < len(ts) && ts[e].kind == tkWord {
@@ -81,12 +85,26 @@ func (lf *latinFinder) nameRun(si, k int) int {
 		case lf.isHonorific(t) && e == k:
 		case isCapitalized(t.text) && !(e > k && lf.lx.notNames[t.f] && !lf.cap[t.f]):
 		case lf.lx.particles[t.f] && e > k && e+1 < len(ts) && ts[e+1].kind == tkWord && isCapitalized(ts[e+1].text):
+		case orgLinks[t.f] && e > k && e+1 < len(ts) && ts[e+1].kind == tkWord && isCapitalized(ts[e+1].text) && lf.hasOrgHead(ts[k:e]):
+			// Bank of England, Conseil de l'Europe
 		default:
 			return trimRun(ts, k, e, lf.lx)
 		}
 		e++
 	}
 	return trimRun(ts, k, e, lf.lx)
+}
+
+// orgLinks join the words of a body's name (National Council of Resistance).
+var orgLinks = map[string]bool{"of": true, "for": true, "on": true, "de": true, "du": true, "des": true, "pour": true}
+
+func (lf *latinFinder) hasOrgHead(ts []tok) bool {
+	for _, t := range ts {
+		if lf.lx.orgHeads[t.f] {
+			return true
+		}
+	}
+	return false
 }
 
 // modifier reports whether the one-word run [k, e) modifies the noun after
@@ -102,6 +120,16 @@ func (lf *latinFinder) modifier(ts []tok, k, e int) bool {
 	}
 	next := ts[e].f
 	return lf.lx.verbs[next].tier == tierNone && !lf.lx.phraseStops[next] && !lf.lx.notNames[next]
+}
+
+// adverbLike reports whether a capitalized word opening a sentence is an
+// adverb or a word the article writes in lower case elsewhere.
+func (lf *latinFinder) adverbLike(t tok) bool {
+	if lf.knownName(t.f) {
+		return false
+	}
+	return strings.HasSuffix(t.f, "ly") && len(t.f) > 4 || strings.HasSuffix(t.f, "ment") && len(t.f) > 6 ||
+		lf.low[t.f] && !lf.cap[t.f]
 }
 
 // trimRun drops particles left at the end of a run.
@@ -241,7 +269,7 @@ func (lf *latinFinder) linkName(si, k, e int, role string, gender int) {
 func (lf *latinFinder) kindOf(run []tok, ws []string, titled bool) int {
 	key := strings.Join(ws, " ")
 	switch {
-	case lf.sh.places[key]:
+	case lf.sh.places[key], len(ws) > 1 && lf.lx.placeHeads[ws[0]]:
 		return entPlace
 	case titled:
 		return entPerson

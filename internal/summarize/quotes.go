@@ -40,9 +40,9 @@ type candidate struct {
 // and each sentence's cues and cue subjects.
 type article struct {
 	*doc
-	lx    *lexicon
-	sh    *shared
-	mt    *mentionTable
+	lx     *lexicon
+	sh     *shared
+	mt     *mentionTable
 	cues   [][]cue
 	subjs  [][]*entity     // per sentence, the subject of each cue (nil if none)
 	speaks map[*entity]int // how many cues of the article have the entity as subject
@@ -141,6 +141,7 @@ func round3(p float64) float64 { return float64(int(p*1000+0.5)) / 1000 }
 // their candidates and features.
 func (a *article) instances() []instance {
 	var out []instance
+	var ch speakerChain
 	for si, s := range a.sents {
 		for k, t := range s.toks {
 			if t.kind != tkQuote {
@@ -152,12 +153,52 @@ func (a *article) instances() []instance {
 			}
 			in := instance{span: t.q, sent: si, parts: parts}
 			in.null = a.nullFeatures(si, k, incise)
-			in.cands = a.candidates(si, k, incise)
 			in.context = a.cueContext(si, k, incise)
+			in.cands = a.candidates(si, k, incise, in.context)
+			ch.mark(&in)
+			ch.advance(a, si, k, incise)
 			out = append(out, in)
 		}
 	}
 	return out
+}
+
+// speakerChain follows who is speaking from quote to quote without the
+// model: the subject of a quote's cue or aside becomes the speaker, and a
+// pronoun, a bare verb or no cue keeps the one before (he added, وأضاف).
+type speakerChain struct {
+	cur  *entity
+	sent int
+}
+
+// mark adds a feature to the candidate the chain holds for in.
+func (ch *speakerChain) mark(in *instance) {
+	if ch.cur == nil || in.sent-ch.sent > maxPreviousGap {
+		return
+	}
+	for i, c := range in.cands {
+		if c.ent == ch.cur {
+			in.cands[i].feats = append(c.feats, "c:chain", "c:chain&"+in.context)
+		}
+	}
+}
+
+// advance moves the chain past the quote at token k of sentence si.
+func (ch *speakerChain) advance(a *article, si, k int, as *aside) {
+	var next *entity
+	if as != nil && !as.pronoun {
+		next = a.asideEntity(as, a.sents[si].toks[k].start)
+	}
+	if near := a.nearestCue(si, k); next == nil && near >= 0 {
+		next = a.subjs[si][near]
+	}
+	if next == nil && (ch.cur == nil || si-ch.sent > maxPreviousGap) {
+		next = a.lastPersonBefore(si, a.sents[si].toks[k].start, genderUnknown)
+	}
+	if next != nil {
+		ch.cur = next
+	}
+	ch.sent = si
 }
 
 // parts cuts a quoted span into the quotes it shows: at paragraph breaks,

@@ -202,6 +202,9 @@ func gluedSentence(text string, i int, next rune) bool {
 		n++
 	}
 	prev, _ := utf8.DecodeLastRuneInString(text[:i])
+	if next == '«' || next == '“' {
+		return n >= 3 || unicode.Is(unicode.Arabic, prev) // "ajouté.« Si ..."
+	}
 	if unicode.Is(unicode.Arabic, next) && unicode.Is(unicode.Arabic, prev) {
 		return n >= 2
 	}
