@@ -22,7 +22,9 @@ func (a *article) candidates(si, k int, as *aside, context string) []candidate {
 	}
 	for _, s := range a.window(si) {
 		for _, m := range a.mt.bySen[s] {
-			add(m.ent)
+			if a.plausible(m, si) {
+				add(m.ent)
+			}
 		}
 	}
 	last, lastDist := a.lastCued(si, k)
@@ -44,6 +46,8 @@ func (a *article) candidates(si, k int, as *aside, context string) []candidate {
 	ctx.nearBefore, ctx.nearAfter = a.nearestMentions(si, k)
 	ctx.nearCue = a.nearestCue(si, k)
 	ctx.recent = a.lastPersonBefore(si, pos, genderUnknown)
+	ctx.descRef = a.descriptionReferent(si, ctx.nearCue)
+	add(ctx.descRef)
 	if ctx.nearCue >= 0 {
 		ctx.recentAgree = a.lastPersonBefore(si, pos, a.cues[si][ctx.nearCue].gender)
 	}
@@ -84,6 +88,7 @@ type candContext struct {
 	nearBefore, nearAfter *entity
 	nearCue               int     // index of the cue nearest the quote, -1 if none
 	recent, recentAgree   *entity // the last person named before the quote; the last whose gender fits the cue
+	descRef               *entity // the person a definite description as subject may stand for
 }
 
 // nearestCue is the index of the cue of sentence si nearest token k.
@@ -163,6 +168,14 @@ func (a *article) candFeatures(e *entity, ctx candContext) []string {
 			f = append(f, "c:lastcued&nocue")
 		}
 	}
+	if e == ctx.descRef {
+		// The description's own cue features, marked: the model learns how
+		// often "précise l'avocat" means the lawyer named before.
+		f = append(f, "c:descref")
+		for _, df := range a.cueFeatures(a.subjs[ctx.si][ctx.nearCue], ctx) {
+			f = append(f, "ref:"+df)
+		}
+	}
 	if e == ctx.asideEnt {
 		f = append(f, "c:aside")
 	}
@@ -194,7 +207,8 @@ func (a *article) placeFeatures(e *entity, ctx candContext) []string {
 		if m.object || m.possessive {
 			side = "obj" + side
 		}
-		f = append(f, "c:where=same", "c:side="+side+bucket(gap, 0, 2, 6, 15))
+		f = append(f, "c:where=same", "c:side="+side+bucket(gap, 0, 2, 6, 15),
+			"c:clauses="+side+bucket(clauseBreaks(a.sents[ctx.si].toks, m, ctx.k), 0, 1, 2))
 		if e == ctx.nearBefore && side == "before" || e == ctx.nearAfter && side == "after" {
 			f = append(f, "c:nearest="+side)
 		}
@@ -344,4 +358,68 @@ func (a *article) definiteDescription(e *entity) bool {
 		return true
 	}
 	return strings.HasPrefix(t.f, "l'")
+}
+
+// descriptionReferent is the named person a definite description standing
+// as the cue's subject may refer to (précise l'avocat, a déclaré le Premier
+// ministre, قال الوزير): the last person named before it whose gender does
+// not contradict it.
+func (a *article) descriptionReferent(si, near int) *entity {
+	if near < 0 {
+		return nil
+	}
+	d := a.subjs[si][near]
+	if d == nil || d.kind != entRole || !a.definiteDescription(d) {
+		return nil
+	}
+	var first *mention
+	for _, m := range d.ments {
+		if m.sent <= si && (first == nil || m.start > first.start) && m.sent >= si-lastCuedWindow {
+			first = m
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	for s := si; s >= 0 && s >= si-2*lastCuedWindow; s-- {
+		ms := a.mt.bySen[s]
+		for x := len(ms) - 1; x >= 0; x-- {
+			m := ms[x]
+			if m.start >= first.start || m.ent.kind != entPerson {
+				continue
+			}
+			if d.gender == genderUnknown || m.ent.gender == genderUnknown || m.ent.gender == d.gender {
+				return m.ent
+			}
+		}
+	}
+	return nil
+}
+
+// plausible reports whether the entity of mention m may be a candidate for
+// a quote in sentence si: people, and bodies or descriptions that are named
+// in the quote's sentence or the one before or that speak somewhere in the
+// article. A body named in passing further away only dilutes the choice.
+func (a *article) plausible(m *mention, si int) bool {
+	e := m.ent
+	if e.kind == entPerson || a.speaks[e] > 0 {
+		return true
+	}
+	return m.sent == si || m.sent == si-1
+}
+
+// clauseBreaks counts the commas and semicolons between mention m and the
+// quote at token k: a name several clauses away rarely introduces a quote.
+func clauseBreaks(ts []tok, m *mention, k int) int {
+	lo, hi := m.t1, k
+	if m.t0 > k {
+		lo, hi = k+1, m.t0
+	}
+	n := 0
+	for _, t := range ts[lo:max(lo, hi)] {
+		if t.kind == tkPunct && (t.text == "," || t.text == "،" || t.text == ";" || t.text == "؛") {
+			n++
+		}
+	}
+	return n
 }

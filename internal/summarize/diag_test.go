@@ -152,6 +152,8 @@ func TestDiagnoseCurve(t *testing.T) {
 					for _, q := range qs {
 						if r := ScoreQuotes([]news.Quote{q}, a.Quotes); r.Right == 0 && r.WrongSpeaker == 0 {
 							fmt.Printf("  NOTQ %s p=%.2f [%s] %.90q\n", a.ID, q.Confidence, q.Speaker, q.Text)
+						} else if r.WrongSpeaker == 1 && q.Confidence >= 0.75 {
+							fmt.Printf("  HIWRONG %s p=%.2f [%s] %.90q\n", a.ID, q.Confidence, q.Speaker, q.Text)
 						}
 					}
 				}
@@ -240,15 +242,20 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 	sp, _ := ReadSplits("testdata")
 	all := sortedArticles(append(append([]LabelledArticle(nil), sp.Train...), sp.Dev...))
 	opt := DefaultTrainOptions
-	opt.L2 = 0.01
+	if v := os.Getenv("MW_L2"); v != "" {
+		fmt.Sscan(v, &opt.L2)
+	} else {
+		opt.L2 = 0.01
+	}
 	res := map[string]*[3]QuoteScore{}
 	ctxCount := map[string]*[3]int{}
 	for fold := range 5 {
 		var tr, te []LabelledArticle
+		half := os.Getenv("MIGRAWATCH_DIAG_HALF") != ""
 		for i, a := range all {
 			if i%5 == fold {
 				te = append(te, a)
-			} else {
+			} else if !half || i%2 == 0 {
 				tr = append(tr, a)
 			}
 		}

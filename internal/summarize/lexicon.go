@@ -75,6 +75,7 @@ type lexicon struct {
 	objMarkers    map[string]bool
 	rawObjMarkers map[string]bool // lower-cased, accents kept (à is not a)
 	speechNouns   map[string]bool
+	commonWords   map[string]bool // Arabic nouns, adjectives and verbs that are not names
 }
 
 // shared holds what all languages use: places and given names.
@@ -196,6 +197,20 @@ func loadLexicon(lang string) (*lexicon, error) {
 		} else {
 			l.prepPhrases = append(l.prepPhrases, ws)
 		}
+	}
+	if lang == news.Arabic {
+		var common struct {
+			Nouns []string `yaml:"nouns"`
+			Verbs []string `yaml:"verbs"`
+		}
+		raw, err := lexiconFiles.ReadFile("lexicon/ar-common.yaml")
+		if err != nil {
+			return nil, err
+		}
+		if err := yaml.Unmarshal(raw, &common); err != nil {
+			return nil, fmt.Errorf("lexicon/ar-common.yaml: %w", err)
+		}
+		l.commonWords = set(append(common.Nouns, common.Verbs...))
 	}
 	l.verbSet = make(map[string]bool, len(l.verbs))
 	for w := range l.verbs {

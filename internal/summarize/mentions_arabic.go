@@ -11,6 +11,9 @@ type arabicFinder struct {
 	sh    *shared
 	mt    *mentionTable
 	heads map[string]bool
+	// from is where the role phrase before the name being read starts
+	// (-1 if none): the mention covers both, "الوزير X".
+	from int
 }
 
 // maxArabicName is the longest run of words read as one Arabic name.
@@ -21,7 +24,7 @@ const maxArabicPhrase = 10
 
 // findArabicMentions builds the mention table of an Arabic article.
 func findArabicMentions(d *doc, lx *lexicon, sh *shared) *mentionTable {
-	af := &arabicFinder{d: d, lx: lx, sh: sh, mt: &mentionTable{}}
+	af := &arabicFinder{d: d, lx: lx, sh: sh, mt: &mentionTable{}, from: -1}
 	for si := range d.sents {
 		af.sentence(si)
 	}
@@ -153,11 +156,14 @@ func (af *arabicFinder) phrase(si, k int) int {
 		}
 		g, n = hg, n+1
 	}
-	if isRole {
-		if rg, _ := arLookup(ts[k].f, af.lx.roles); g == genderUnknown {
+	if rg, _ := arLookup(ts[k].f, af.lx.roles); isRole && rg != genderPlural {
+		if g == genderUnknown {
 			g = rg
 		}
-		if ne := af.name(si, n, role, g); ne > n {
+		af.from = k
+		ne := af.name(si, n, role, g)
+		af.from = -1
+		if ne > n {
 			return ne
 		}
 	}
@@ -202,7 +208,7 @@ func (af *arabicFinder) phraseEnd(ts []tok, i int) int {
 			}
 			i += 2
 			continue
-		case af.lx.notNames[f]:
+		case af.lx.notNames[f] || len([]rune(f)) <= 1:
 			return i
 		case arDefinite(f) || af.isPlace(f) || strings.HasPrefix(f, "ل") && i > start:
 		case i == start && (strings.HasSuffix(f, "ي") || strings.HasSuffix(f, "يه")) && !af.isNameStart(f):
@@ -272,6 +278,9 @@ func (af *arabicFinder) name(si, k int, role string, gender int) int {
 	_, given := arLookup(ts[k].f, af.sh.givenNames)
 	glued := strings.HasPrefix(ts[k].f, "ب") || strings.HasPrefix(ts[k].f, "ل")
 	afterTitle := k > 0 && ts[k-1].kind == tkWord && af.isTitle(ts[k-1].f)
+	if !known && !afterTitle && (af.commonRun(ws, given, role != "" || gender != genderUnknown)) {
+		return k
+	}
 	switch {
 	case arDefinite(ts[k].f) && !known && !given:
 		return k
@@ -365,6 +374,9 @@ func (af *arabicFinder) person(si, k, e int, ws []string, role string, gender in
 			ent.gender = g
 		}
 	}
+	if af.from >= 0 && af.from < k {
+		k = af.from
+	}
 	af.mt.mention(af.d, ent, kind, si, k, e)
 }
 
@@ -411,7 +423,8 @@ func (af *arabicFinder) roleMention(si, k, e int, isOrg bool) {
 			return
 		}
 	}
-	if isOrg && e-k == 1 {
+	if isOrg && (e-k == 1 || e-k == 2 && strings.HasSuffix(ts[k+1].f, "ي") || e-k == 2 && strings.HasSuffix(ts[k+1].f, "يه")) {
+		// "المنظمة"، "المنظمة الأممية": the body named before.
 		if o := af.bodyByHead(ts[k].f, ts[k].start); o != nil {
 			af.mt.mention(af.d, o, mRole, si, k, e)
 			return
@@ -452,4 +465,27 @@ func (af *arabicFinder) bodyByHead(f string, pos int) *entity {
 		}
 	}
 	return best
+}
+
+// commonRun reports whether a run of words is made of common words rather
+// than a name: all its words are common, or, when only a verb introduces
+// it, its first word is; a given name that is also a common word (أمل،
+// حياة) needs a name after it.
+func (af *arabicFinder) commonRun(ws []string, given, titled bool) bool {
+	common := func(w string) bool { return af.lx.commonWords[w] }
+	all := true
+	for _, w := range ws {
+		if !common(w) && !af.lx.particles[w] {
+			all = false
+		}
+	}
+	switch {
+	case all:
+		return true
+	case given && common(ws[0]):
+		return len(ws) < 2 || common(ws[1])
+	case !given && !titled:
+		return common(ws[0])
+	}
+	return false
 }
