@@ -151,6 +151,11 @@ func (a *article) candFeatures(e *entity, ctx candContext) []string {
 	if e.kind == entPerson && len(e.words) == 1 {
 		f = append(f, "c:oneword")
 	}
+	if e.kind == entPerson {
+		if _, ok := a.sh.givenNames[strings.TrimPrefix(e.words[0], "و")]; ok {
+			f = append(f, "c:givenname")
+		}
+	}
 	if e.role != "" {
 		f = append(f, "c:hasrole")
 	}

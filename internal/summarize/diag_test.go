@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/migrawatch/migrawatch/internal/news"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -249,6 +250,8 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 	}
 	res := map[string]*[3]QuoteScore{}
 	ctxCount := map[string]*[3]int{}
+	oof := map[string][]scoredQuote{}
+	labelled := map[string]int{}
 	for fold := range 5 {
 		var tr, te []LabelledArticle
 		half := os.Getenv("MIGRAWATCH_DIAG_HALF") != ""
@@ -277,6 +280,12 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 				if !ok {
 					continue
 				}
+				if e != nil && os.Getenv("MIGRAWATCH_DIAG_HI") != "" {
+					if _, p := m.best(a.Language, in); p >= 0.9 && !SpeakerMatches(e.name, g.Speaker, g.Role) {
+						s := art.sents[in.sent]
+						fmt.Printf("HI %s %s p=%.2f got %q gold %q | %.160s\n", a.ID, in.context, p, e.name, g.Speaker, art.text[s.start:s.end])
+					}
+				}
 				k := a.Language + " " + in.context
 				if ctxCount[k] == nil {
 					ctxCount[k] = &[3]int{}
@@ -297,6 +306,24 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 			}
 			for x, th := range []float64{0, 0.8, 0.9} {
 				res[a.Language][x].Add(ScoreQuotes(m.attribute(newDoc(a.Text, a.Language), th), a.Quotes))
+			}
+			for _, q := range m.attribute(newDoc(a.Text, a.Language), 0) {
+				sc := ScoreQuotes([]news.Quote{q}, a.Quotes)
+				oof[a.Language] = append(oof[a.Language], scoredQuote{p: q.Confidence, right: sc.Right == 1})
+			}
+			labelled[a.Language] += len(uniqueQuotes(a.Quotes))
+		}
+	}
+	for _, l := range []string{"ar", "fr", "en"} {
+		qs := oof[l]
+		sort.SliceStable(qs, func(i, j int) bool { return qs[i].p > qs[j].p })
+		right := 0
+		for i, q := range qs {
+			if q.right {
+				right++
+			}
+			if (i+1)%20 == 0 {
+				fmt.Printf("CURVE %s p>=%.3f P %.3f R %.3f\n", l, q.p, float64(right)/float64(i+1), float64(right)/float64(labelled[l]))
 			}
 		}
 	}

@@ -200,8 +200,9 @@ func loadLexicon(lang string) (*lexicon, error) {
 	}
 	if lang == news.Arabic {
 		var common struct {
-			Nouns []string `yaml:"nouns"`
-			Verbs []string `yaml:"verbs"`
+			Nouns     []string `yaml:"nouns"`
+			Verbs     []string `yaml:"verbs"`
+			Functions []string `yaml:"function_words"`
 		}
 		raw, err := lexiconFiles.ReadFile("lexicon/ar-common.yaml")
 		if err != nil {
@@ -211,6 +212,9 @@ func loadLexicon(lang string) (*lexicon, error) {
 			return nil, fmt.Errorf("lexicon/ar-common.yaml: %w", err)
 		}
 		l.commonWords = set(append(common.Nouns, common.Verbs...))
+		for w := range set(common.Functions) {
+			l.notNames[w] = true
+		}
 	}
 	l.verbSet = make(map[string]bool, len(l.verbs))
 	for w := range l.verbs {

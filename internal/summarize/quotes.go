@@ -55,7 +55,8 @@ func newArticle(d *doc) *article {
 	if err != nil {
 		return nil
 	}
-	a := &article{doc: d, lx: lxs[d.lang], sh: sh}
+	a := &article{doc: d.clauses(lxs[d.lang]), lx: lxs[d.lang], sh: sh}
+	d = a.doc
 	if d.lang == news.Arabic {
 		a.mt = findArabicMentions(d, a.lx, sh)
 	} else {
@@ -152,8 +153,12 @@ func (a *article) instances() []instance {
 				continue
 			}
 			in := instance{span: t.q, sent: si, parts: parts}
-			in.null = a.nullFeatures(si, k, incise)
 			in.context = a.cueContext(si, k, incise)
+			in.null = append(a.nullFeatures(si, k, incise), "n:ctx="+in.context)
+			if near := a.nearestCue(si, k); near >= 0 {
+				c := a.cues[si][near]
+				in.null = append(in.null, "n:ctx="+in.context+"&near"+bucket(wordsBetween(s.toks, c.k, k), 0, 2, 6))
+			}
 			in.cands = a.candidates(si, k, incise, in.context)
 			ch.mark(&in)
 			ch.advance(a, si, k, incise)
