@@ -119,7 +119,9 @@ func verbAt(ts []tok, k int, lang string, lx *lexicon) (cue, bool) {
 	var vf verbForm
 	ok := false
 	if lang == news.Arabic {
-		for _, s := range arStems(f)[:min(2, len(arStems(f)))] {
+		// The word, or the word without a glued و or ف; never without the
+		// article: المتحدثة is a noun, not the participle متحدثة.
+		for _, s := range []string{f, strings.TrimPrefix(f, "و"), strings.TrimPrefix(f, "ف")} {
 			if vf, ok = lx.verbs[s]; ok {
 				break
 			}

@@ -281,7 +281,7 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 					continue
 				}
 				if e != nil && os.Getenv("MIGRAWATCH_DIAG_HI") != "" {
-					if _, p := m.best(a.Language, in); p >= 0.9 && !SpeakerMatches(e.name, g.Speaker, g.Role) {
+					if _, p := m.best(a.Language, in); p >= 0.75 && !SpeakerMatches(e.name, g.Speaker, g.Role) {
 						s := art.sents[in.sent]
 						fmt.Printf("HI %s %s p=%.2f got %q gold %q | %.160s\n", a.ID, in.context, p, e.name, g.Speaker, art.text[s.start:s.end])
 					}

@@ -75,6 +75,7 @@ type lexicon struct {
 	objMarkers    map[string]bool
 	rawObjMarkers map[string]bool // lower-cased, accents kept (à is not a)
 	speechNouns   map[string]bool
+	mediaNouns    map[string]bool
 	commonWords   map[string]bool // Arabic nouns, adjectives and verbs that are not names
 }
 
@@ -118,6 +119,7 @@ type lexiconFile struct {
 	NounMarkers       []string            `yaml:"noun_markers"`
 	ObjectMarkers     []string            `yaml:"object_markers"`
 	SpeechNouns       []string            `yaml:"speech_nouns"`
+	MediaNouns        []string            `yaml:"media_nouns"`
 }
 
 var (
@@ -166,7 +168,7 @@ func loadLexicon(lang string) (*lexicon, error) {
 		firstPerson: set(f.FirstPerson), determiners: set(f.Determiners),
 		orgHeads: set(f.OrganisationHeads), documents: set(f.DocumentWords), titleWords: set(f.TitleWords),
 		notNames: set(f.NotNames), particles: set(f.NameParticles), quantifiers: set(f.Quantifiers),
-		attributionNs: set(f.AttributionNouns), phraseStops: set(f.PhraseStops), indefinites: set(f.Indefinites), nounMarkers: set(f.NounMarkers), objMarkers: set(f.ObjectMarkers), rawObjMarkers: lowerSet(f.ObjectMarkers), speechNouns: set(f.SpeechNouns), subjPronouns: set(f.SubjectPronouns), placeHeads: set(f.PlaceHeads),
+		attributionNs: set(f.AttributionNouns), phraseStops: set(f.PhraseStops), indefinites: set(f.Indefinites), nounMarkers: set(f.NounMarkers), objMarkers: set(f.ObjectMarkers), rawObjMarkers: lowerSet(f.ObjectMarkers), speechNouns: set(f.SpeechNouns), mediaNouns: set(f.MediaNouns), subjPronouns: set(f.SubjectPronouns), placeHeads: set(f.PlaceHeads),
 		honorifics: gendered(f.Honorifics), pronouns: gendered(f.Pronouns), roles: gendered(f.Roles),
 	}
 	for _, v := range f.SpeechVerbs {

@@ -210,6 +210,8 @@ func (af *arabicFinder) phraseEnd(ts []tok, i int) int {
 			continue
 		case af.lx.notNames[f] || len([]rune(f)) <= 1:
 			return i
+		case strings.HasPrefix(f, "ل") && af.lx.mediaNouns[f[len("ل"):]]:
+			return i // "لوكالة فرانس برس": who the speaker talks to
 		case arDefinite(f) || af.isPlace(f) || strings.HasPrefix(f, "ل") && i > start:
 		case i == start && (strings.HasSuffix(f, "ي") || strings.HasSuffix(f, "يه")) && !af.isNameStart(f):
 			// an adjective after an indefinite head: مصدر أمني، مسؤول أمريكي
@@ -273,7 +275,13 @@ func (af *arabicFinder) name(si, k int, role string, gender int) int {
 	}
 	e := af.nameEnd(ts, k)
 	ws := arNameWords(foldedWords(ts[k:e]))
-	known := af.mt.index[strings.Join(ws, " ")] != nil || af.mt.personBySurname(ws[len(ws)-1:]) != nil
+	known := af.mt.index[strings.Join(ws, " ")] != nil
+	if !known && len(ws) > 1 && af.mt.personBySurname(ws[len(ws)-1:]) != nil && af.lx.commonWords[ws[0]] {
+		// "يمكن لوم راموس": common words before a known surname are not
+		// part of the name; the name starts later.
+		return k
+	}
+	known = known || af.mt.personBySurname(ws[len(ws)-1:]) != nil
 	introduced := role != "" || gender != genderUnknown || k > 0 && ts[k-1].kind == tkWord && af.isVerb(ts[k-1].f)
 	_, given := arLookup(ts[k].f, af.sh.givenNames)
 	glued := strings.HasPrefix(ts[k].f, "ب") || strings.HasPrefix(ts[k].f, "ل")
@@ -389,6 +397,13 @@ func (af *arabicFinder) entity(ws []string, name string, kind int) *entity {
 
 // roleAfter reads a role written after a name: "فاطمة أمزيل، نائبة رئيس ...".
 func (af *arabicFinder) roleAfter(ts []tok, e int) string {
+	if e < len(ts) && ts[e].kind == tkWord && arDefinite(ts[e].f) {
+		// "اغاتا كوليكوفسكا المتحدثة باسم الشرطة": no comma before the role.
+		if _, ok := arLookup(ts[e].f, af.lx.roles); ok {
+			return joinToks(af.d.text, ts[e:af.phraseEnd(ts, e+1)])
+		}
+		return ""
+	}
 	if e+1 >= len(ts) || ts[e].kind != tkPunct || (ts[e].text != "،" && ts[e].text != ",") {
 		return ""
 	}
