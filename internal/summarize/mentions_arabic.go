@@ -276,9 +276,9 @@ func (af *arabicFinder) name(si, k int, role string, gender int) int {
 	e := af.nameEnd(ts, k)
 	ws := arNameWords(foldedWords(ts[k:e]))
 	known := af.mt.index[strings.Join(ws, " ")] != nil
-	if !known && len(ws) > 1 && af.mt.personBySurname(ws[len(ws)-1:]) != nil && af.lx.commonWords[ws[0]] {
-		// "يمكن لوم راموس": common words before a known surname are not
-		// part of the name; the name starts later.
+	if !known && af.laterStart(ws) {
+		// "لوم راموس"، "بثت إيلين": words before a known surname or a given
+		// name are not part of the name; the name starts later.
 		return k
 	}
 	known = known || af.mt.personBySurname(ws[len(ws)-1:]) != nil
@@ -501,6 +501,26 @@ func (af *arabicFinder) commonRun(ws []string, given, titled bool) bool {
 		return len(ws) < 2 || common(ws[1])
 	case !given && !titled:
 		return common(ws[0])
+	}
+	return false
+}
+
+// laterStart reports whether a name read from ws really starts at a later
+// word: a given name, or a word from which the run ends like a person the
+// article named before.
+func (af *arabicFinder) laterStart(ws []string) bool {
+	for j := 1; j < len(ws); j++ {
+		if _, ok := af.sh.givenNames[ws[j]]; ok {
+			if _, first := af.sh.givenNames[ws[0]]; !first {
+				return true
+			}
+		}
+		if p := af.mt.personBySurname(ws[j:]); p != nil && !endsWith(p.words, ws[j-1:]) {
+			return true
+		}
+		if af.mt.index[strings.Join(ws[j:], " ")] != nil {
+			return true
+		}
 	}
 	return false
 }
