@@ -318,8 +318,8 @@ func (a *article) markObjects() {
 					m.object = true
 					break
 				}
-				if a.lang == news.Arabic || isCapitalized(t.text) && j < m.t0-1 || a.lx.verbs[t.f].tier != tierNone {
-					break
+				if a.lang == news.Arabic || capitalWord(t.text) || a.lx.verbs[t.f].tier != tierNone {
+					break // a name or a noun of its own stands between: "à l'Économie Bruno Le Maire"
 				}
 			}
 		}
