@@ -322,7 +322,7 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 			if q.right {
 				right++
 			}
-			if (i+1)%20 == 0 {
+			if (i+1)%5 == 0 {
 				fmt.Printf("CURVE %s p>=%.3f P %.3f R %.3f\n", l, q.p, float64(right)/float64(i+1), float64(right)/float64(labelled[l]))
 			}
 		}

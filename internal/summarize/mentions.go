@@ -230,3 +230,21 @@ func (mt *mentionTable) mergeSurnames() {
 		sort.SliceStable(e.ments, func(i, j int) bool { return e.ments[i].start < e.ments[j].start })
 	}
 }
+
+// describedByHead finds the described speaker (an unnamed role) with the
+// role noun head mentioned last before byte pos.
+func (mt *mentionTable) describedByHead(head string, pos int) *entity {
+	var best *entity
+	bestAt := -1
+	for _, e := range mt.ents {
+		if e.kind != entRole || e.roleHead != head {
+			continue
+		}
+		for _, m := range e.ments {
+			if m.start < pos && m.start > bestAt {
+				best, bestAt = e, m.start
+			}
+		}
+	}
+	return best
+}

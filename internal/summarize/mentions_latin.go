@@ -491,6 +491,11 @@ func (lf *latinFinder) roleMention(si, k, e int) {
 	}
 	ws := foldedWords(ts[b:e])
 	ent := lf.mt.index[strings.Join(ws, " ")]
+	if ent == nil && !isOrg && head != "" && e-b <= 2 && !lf.lx.indefinites[ts[k].f] {
+		// "the official" after "a Somali official close to the
+		// investigation": the described speaker met before.
+		ent = lf.mt.describedByHead(head, ts[k].start)
+	}
 	if ent == nil {
 		kind := entRole
 		if isOrg {
