@@ -309,6 +309,9 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 			}
 			for _, q := range m.attribute(newDoc(a.Text, a.Language), 0) {
 				sc := ScoreQuotes([]news.Quote{q}, a.Quotes)
+				if os.Getenv("MIGRAWATCH_DIAG_HI") != "" && sc.Right == 0 && sc.WrongSpeaker == 0 && q.Confidence >= 0.9 {
+					fmt.Printf("HINOTQ %s %s p=%.2f [%s] %.120q\n", a.Language, a.ID, q.Confidence, q.Speaker, q.Text)
+				}
 				oof[a.Language] = append(oof[a.Language], scoredQuote{p: q.Confidence, right: sc.Right == 1})
 			}
 			labelled[a.Language] += len(uniqueQuotes(a.Quotes))

@@ -324,8 +324,8 @@ func (af *arabicFinder) nameEnd(ts []tok, k int) int {
 		if def && e-1 > k && ts[e-2].f != "عبد" {
 			break
 		}
-		if def && e-1 == k {
-			break
+		if def && e-1 == k && !af.isNameStart(ts[k].f) {
+			break // a definite first word ends the name, unless it is a given name (الباجي قايد السبسي)
 		}
 	}
 	return e
