@@ -122,7 +122,9 @@ func (mt *mentionTable) personByRole(head string, desc []string, pos int) *entit
 			full, fullAt = e, at
 		}
 	}
-	if full != nil {
+	if full != nil || len(desc) > 0 {
+		// A description with words of its own (رئيس المجلس الأوروبي) is the
+		// person whose role holds them, or no one named yet.
 		return full
 	}
 	return best
