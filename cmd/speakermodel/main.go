@@ -44,7 +44,7 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := summarize.TrainSpeakerModel(splits.Train, splits.Dev, opt)
+	m, err := summarize.TrainSpeakerModel(append(append([]summarize.LabelledArticle(nil), splits.Train...), splits.Dev...), opt)
 	if err != nil {
 		return err
 	}

@@ -251,6 +251,7 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 	res := map[string]*[3]QuoteScore{}
 	ctxCount := map[string]*[3]int{}
 	oof := map[string][]scoredQuote{}
+	wrongAt := map[string][]float64{}
 	labelled := map[string]int{}
 	for fold := range 5 {
 		var tr, te []LabelledArticle
@@ -262,7 +263,7 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 				tr = append(tr, a)
 			}
 		}
-		m, err := TrainSpeakerModel(tr, tr, opt)
+		m, err := fit(tr, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,6 +314,9 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 					fmt.Printf("HINOTQ %s %s p=%.2f [%s] %.120q\n", a.Language, a.ID, q.Confidence, q.Speaker, q.Text)
 				}
 				oof[a.Language] = append(oof[a.Language], scoredQuote{p: q.Confidence, right: sc.Right == 1})
+				if sc.WrongSpeaker == 1 {
+					wrongAt[a.Language] = append(wrongAt[a.Language], q.Confidence)
+				}
 			}
 			labelled[a.Language] += len(uniqueQuotes(a.Quotes))
 		}
@@ -326,7 +330,13 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 				right++
 			}
 			if (i+1)%5 == 0 {
-				fmt.Printf("CURVE %s p>=%.3f P %.3f R %.3f\n", l, q.p, float64(right)/float64(i+1), float64(right)/float64(labelled[l]))
+				w := 0
+				for _, p := range wrongAt[l] {
+					if p >= q.p {
+						w++
+					}
+				}
+				fmt.Printf("CURVE %s p>=%.3f P %.3f R %.3f W %.3f\n", l, q.p, float64(right)/float64(i+1), float64(right)/float64(labelled[l]), float64(w)/float64(i+1))
 			}
 		}
 	}

@@ -220,7 +220,7 @@ func (a *article) nullFeatures(si, k int, as *aside) []string {
 	ts := a.sents[si].toks
 	q := ts[k].text
 	f := []string{"n:bias", "n:words" + bucket(wordCount(q), 8, 12, 20, 40)}
-	if k > 0 && a.isTitleWord(ts[k-1]) || k > 1 && a.isTitleWord(ts[k-2]) {
+	if k > 1 && a.isTitleWord(ts[k-2]) {
 		f = append(f, "n:titleword")
 	}
 	if r := firstLetter(q); unicode.IsLower(r) {

@@ -149,7 +149,7 @@ func (a *article) instances() []instance {
 				continue
 			}
 			parts, incise := a.parts(a.spans[t.q])
-			if len(parts) == 0 {
+			if len(parts) == 0 || a.titled(s.toks, k) {
 				continue
 			}
 			in := instance{span: t.q, sent: si, parts: parts}
@@ -212,8 +212,14 @@ func (ch *speakerChain) advance(a *article, si, k int, as *aside) {
 func (a *article) parts(sp textproc.QuoteSpan) ([]part, *aside) {
 	var out []part
 	var in *aside
-	start := sp.Start
-	for _, para := range strings.Split(a.text[sp.Start:sp.End], "\n") {
+	start, stop := sp.Start, sp.End
+	if sp.Close == sp.End {
+		// A quote left open to the end of its paragraph: the writer's own
+		// words start at the first speech verb inside it ("... 2017 مشيرة
+		// الى أن ...").
+		stop = a.openQuoteEnd(sp)
+	}
+	for _, para := range strings.Split(a.text[sp.Start:stop], "\n") {
 		end := start + len(para)
 		ps := []part{{start, end}}
 		if in == nil && a.lang == news.French {
@@ -238,6 +244,27 @@ func (a *article) parts(sp textproc.QuoteSpan) ([]part, *aside) {
 		start = end + 1
 	}
 	return out, in
+}
+
+// openQuoteEnd returns where the words of a quote left open end: before
+// the first speech verb or gerund after its first minQuoteWords words, or
+// at the end of the span.
+func (a *article) openQuoteEnd(sp textproc.QuoteSpan) int {
+	ts := tz(a.text, sp.Start, sp.End)
+	words := 0
+	for k, t := range ts {
+		if t.kind != tkWord {
+			continue
+		}
+		words++
+		if words <= minQuoteWords {
+			continue
+		}
+		if c, ok := verbAt(ts, k, a.lang, a.lx); ok && (c.kind == cueGerund || c.kind == cueVerb && c.tier == tierSay) {
+			return t.start
+		}
+	}
+	return sp.End
 }
 
 // trimPart drops spaces, quotation marks and a trailing comma around a part.
@@ -374,4 +401,11 @@ func (a *article) inferGenders() {
 			e.gender = genderFemale
 		}
 	}
+}
+
+// titled reports whether the quoted span at token k is introduced as a
+// title, a slogan or a name ("entitled", "intitulé", "تحت شعار", "بعنوان"):
+// no one's words.
+func (a *article) titled(ts []tok, k int) bool {
+	return k > 0 && a.isTitleWord(ts[k-1]) || k > 1 && ts[k-1].kind == tkWord && a.lx.determiners[ts[k-1].f] && a.isTitleWord(ts[k-2])
 }

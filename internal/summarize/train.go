@@ -23,11 +23,12 @@ type TrainOptions struct {
 	Iterations int     // full passes of gradient descent
 	Rate       float64 // AdaGrad learning rate
 	L2         float64 // L2 penalty per weight
-	Precision  float64 // the precision each language's threshold keeps on the development articles
+	Precision  float64 // the precision each language's threshold keeps on held-out predictions
+	Folds      int     // cross-validation folds for the thresholds
 }
 
 // DefaultTrainOptions are the options the shipped model was trained with.
-var DefaultTrainOptions = TrainOptions{Iterations: 300, Rate: 0.3, L2: 0.002, Precision: 0.96}
+var DefaultTrainOptions = TrainOptions{Iterations: 300, Rate: 0.3, L2: 0.01, Precision: 0.96, Folds: 5}
 
 // example is one quoted span of the training data: its features, indexed,
 // and which choices are right (0 is "no speaker").
@@ -37,13 +38,47 @@ type example struct {
 	right   []bool
 }
 
-// TrainSpeakerModel learns a model from the train articles and sets each
-// language's threshold on the dev articles. The result depends only on the
-// articles and options: training twice gives the same weights.
-func TrainSpeakerModel(train, dev []LabelledArticle, opt TrainOptions) (*Model, error) {
-	names, index := featureIndex(train)
+// TrainSpeakerModel learns a model from the labelled development articles
+// (the train and dev splits together) and sets each language's threshold on
+// predictions each article gets from a model that did not see it (k-fold
+// cross-validation): the lowest probability at which those quotes keep the
+// target precision. The result depends only on the articles and options:
+// training twice gives the same weights and thresholds.
+func TrainSpeakerModel(arts []LabelledArticle, opt TrainOptions) (*Model, error) {
+	arts = sortedArticles(arts)
+	m, err := fit(arts, opt)
+	if err != nil {
+		return nil, err
+	}
+	held := map[string][]scoredQuote{}
+	for fold := range opt.Folds {
+		var tr, te []LabelledArticle
+		for i, a := range arts {
+			if i%opt.Folds == fold {
+				te = append(te, a)
+			} else {
+				tr = append(tr, a)
+			}
+		}
+		fm, err := fit(tr, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range te {
+			held[a.Language] = append(held[a.Language], fm.scored(a)...)
+		}
+	}
+	for _, lang := range []string{news.Arabic, news.French, news.English} {
+		m.Thresholds[lang] = chooseThreshold(held[lang], opt.Precision)
+	}
+	return m, nil
+}
+
+// fit learns the weights from arts.
+func fit(arts []LabelledArticle, opt TrainOptions) (*Model, error) {
+	names, index := featureIndex(arts)
 	var exs []example
-	for _, a := range sortedArticles(train) {
+	for _, a := range arts {
 		exs = append(exs, examples(a, index)...)
 	}
 	if len(exs) == 0 {
@@ -55,9 +90,6 @@ func TrainSpeakerModel(train, dev []LabelledArticle, opt TrainOptions) (*Model, 
 		if v := math.Round(w[i]*1e4) / 1e4; v != 0 {
 			m.Weights[name] = v
 		}
-	}
-	for _, lang := range []string{news.Arabic, news.French, news.English} {
-		m.Thresholds[lang] = chooseThreshold(m, dev, lang, opt.Precision)
 	}
 	return m, nil
 }
@@ -222,19 +254,20 @@ type scoredQuote struct {
 	right bool
 }
 
-// chooseThreshold returns the lowest probability at which the quotes of the
-// dev articles in lang keep the target precision (1 when none does).
-func chooseThreshold(m *Model, dev []LabelledArticle, lang string, target float64) float64 {
-	var qs []scoredQuote
-	for _, a := range sortedArticles(dev) {
-		if a.Language != lang {
-			continue
-		}
-		for _, q := range m.attribute(newDoc(a.Text, lang), 0) {
-			s := ScoreQuotes([]news.Quote{q}, a.Quotes)
-			qs = append(qs, scoredQuote{p: q.Confidence, right: s.Right == 1})
-		}
+// scored returns the quotes the model would show for a at any threshold,
+// each with its probability and whether it is right.
+func (m *Model) scored(a LabelledArticle) []scoredQuote {
+	var out []scoredQuote
+	for _, q := range m.attribute(newDoc(a.Text, a.Language), 0) {
+		s := ScoreQuotes([]news.Quote{q}, a.Quotes)
+		out = append(out, scoredQuote{p: q.Confidence, right: s.Right == 1})
 	}
+	return out
+}
+
+// chooseThreshold returns the lowest probability at which the quotes keep
+// the target precision (1 when none does).
+func chooseThreshold(qs []scoredQuote, target float64) float64 {
 	sort.SliceStable(qs, func(i, j int) bool { return qs[i].p > qs[j].p })
 	threshold, right := 1.0, 0
 	for i, q := range qs {
