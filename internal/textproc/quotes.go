@@ -115,15 +115,28 @@ func (p *quotePairer) mark(r rune, i, size int) (QuoteSpan, bool) {
 		p.nested = true
 		return QuoteSpan{}, false
 	}
-	if p.nested && p.fam == famASCII && p.closesLater(i+size) {
-		// The nested stretch ends here; the running quote goes on to a
-		// later closing mark in the same paragraph.
+	if p.nested && p.fam == famASCII && wordFollows(p.text, i+size) && p.closesLater(i+size) {
+		// The nested stretch ends here, a word goes on after it (الفيلم
+		// "علوش" للمسابقة), and the running quote closes later in the
+		// paragraph. A mark followed by punctuation closes the running
+		// quote itself: "..." de "gilet jaune", étaient "...".
 		p.nested = false
 		return QuoteSpan{}, false
 	}
+	p.nested = false
 	p.cur.End, p.cur.Close = i, i+size
 	p.open = false
 	return p.cur, true
+}
+
+// wordFollows reports whether a space and a letter or digit follow byte i.
+func wordFollows(text string, i int) bool {
+	r := runeAt(text, i)
+	if r != ' ' {
+		return false
+	}
+	n := runeAt(text, i+1)
+	return unicode.IsLetter(n) || unicode.IsDigit(n)
 }
 
 // closesLater reports whether an ASCII closing mark follows from i before
