@@ -121,11 +121,7 @@ func verbAt(ts []tok, k int, lang string, lx *lexicon) (cue, bool) {
 	if lang == news.Arabic {
 		// The word, or the word without a glued و or ف; never without the
 		// article: المتحدثة is a noun, not the participle متحدثة.
-		for _, s := range []string{f, strings.TrimPrefix(f, "و"), strings.TrimPrefix(f, "ف")} {
-			if vf, ok = lx.verbs[s]; ok {
-				break
-			}
-		}
+		vf, ok = arVerb(f, lx)
 	} else {
 		base, g, inv := splitInverted(f)
 		base = strings.TrimPrefix(strings.TrimPrefix(base, "s'"), "se ")
@@ -179,4 +175,26 @@ func pronounSubject(ts []tok, k int, lx *lexicon, g int) (bool, int) {
 		}
 	}
 	return false, g
+}
+
+// Object pronouns glued to an Arabic verb (أخبرني، أبلغهم).
+var arObjectSuffixes = []string{"ني", "نا", "ه", "ها", "هم", "كم"}
+
+// arVerb looks an Arabic word up as a speech verb: as written, without a
+// glued و or ف, and without an object pronoun; never without the article
+// (المتحدثة is a noun, not the participle متحدثة).
+func arVerb(f string, lx *lexicon) (verbForm, bool) {
+	for _, s := range []string{f, strings.TrimPrefix(f, "و"), strings.TrimPrefix(f, "ف")} {
+		if vf, ok := lx.verbs[s]; ok {
+			return vf, true
+		}
+		for _, suf := range arObjectSuffixes {
+			if b, ok := strings.CutSuffix(s, suf); ok && len(b) >= 6 {
+				if vf, ok := lx.verbs[b]; ok && vf.kind == formFinite {
+					return vf, true
+				}
+			}
+		}
+	}
+	return verbForm{}, false
 }

@@ -243,6 +243,9 @@ func TestDiagnoseCrossValidation(t *testing.T) {
 	sp, _ := ReadSplits("testdata")
 	all := sortedArticles(append(append([]LabelledArticle(nil), sp.Train...), sp.Dev...))
 	opt := DefaultTrainOptions
+	if v := os.Getenv("MW_ITER"); v != "" {
+		fmt.Sscan(v, &opt.Iterations)
+	}
 	if v := os.Getenv("MW_L2"); v != "" {
 		fmt.Sscan(v, &opt.L2)
 	} else {

@@ -52,7 +52,6 @@ type verbForm struct {
 // lexicon is one language's attribution lexicon, every word folded.
 type lexicon struct {
 	verbs         map[string]verbForm
-	verbSet       map[string]bool // the keys of verbs
 	preps         map[string]bool // one-word attributions (selon, حسب)
 	prepPhrases   [][]string      // several-word attributions (according to)
 	honorifics    map[string]int  // word -> gender
@@ -218,14 +217,8 @@ func loadLexicon(lang string) (*lexicon, error) {
 			l.notNames[w] = true
 		}
 	}
-	l.verbSet = make(map[string]bool, len(l.verbs))
-	for w := range l.verbs {
-		l.verbSet[w] = true
-	}
 	return l, nil
 }
-
-func (l *lexicon) verbsBool() map[string]bool { return l.verbSet }
 
 // addVerb records a form; a form listed twice with different genders (a
 // present feminine that is also a past masculine) keeps no gender, and the

@@ -230,7 +230,7 @@ func (af *arabicFinder) isTitle(f string) bool {
 }
 
 func (af *arabicFinder) isVerb(f string) bool {
-	_, ok := arLookup(f, af.lx.verbsBool())
+	_, ok := arVerb(f, af.lx)
 	return ok
 }
 
@@ -274,6 +274,9 @@ func (af *arabicFinder) name(si, k int, role string, gender int) int {
 		return k
 	}
 	e := af.nameEnd(ts, k)
+	for e-k > 2 && af.lx.commonWords[ts[e-1].f] {
+		e-- // "عبد القادر مساهل رفض الفكرة": the name ends before a common word
+	}
 	ws := arNameWords(foldedWords(ts[k:e]))
 	known := af.mt.index[strings.Join(ws, " ")] != nil
 	if !known && af.laterStart(ws) {

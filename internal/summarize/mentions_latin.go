@@ -75,7 +75,7 @@ func (lf *latinFinder) nameRun(si, k int) int {
 	if !lf.nameWord(ts, k, atStart) && !lf.isHonorific(ts[k]) {
 		return k
 	}
-	if atStart && k+1 < len(ts) && lf.adverbLike(ts[k]) {
+	if atStart && k+1 < len(ts) && lf.adverbLike(ts[k]) && !lf.lx.isRole(ts[k+1].f) {
 		return k // "Soon Kareem": the name starts at the next word
 	}
 	e := k
@@ -392,6 +392,14 @@ func (lf *latinFinder) rolePhrase(ts []tok, k int) int {
 		}
 	} else if ts[k].kind == tkWord && lf.isRoleHead(ts[k]) {
 		head = k
+	} else {
+		// A title-case role: "Europe Director at Amnesty International".
+		for x := k; x < len(ts) && x <= k+2 && ts[x].kind == tkWord && isCapitalized(ts[x].text); x++ {
+			if lf.lx.isRole(ts[x].f) && x > k {
+				head = x
+				break
+			}
+		}
 	}
 	if head < 0 {
 		return k

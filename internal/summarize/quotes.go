@@ -236,7 +236,7 @@ func (a *article) parts(sp textproc.QuoteSpan) ([]part, *aside) {
 			}
 		}
 		for _, p := range ps {
-			p = trimPart(a.text, p)
+			p = trimPart(a.text, p, len(ps) > 1)
 			if wordCount(a.text[p.start:p.end]) >= minQuoteWords {
 				out = append(out, p)
 			}
@@ -267,10 +267,11 @@ func (a *article) openQuoteEnd(sp textproc.QuoteSpan) int {
 	return sp.End
 }
 
-// trimPart drops spaces, quotation marks and a trailing comma around a part.
-func trimPart(text string, p part) part {
+// trimPart drops spaces and quotation marks around a part, and the comma
+// left where an aside was cut out («A, explique X. B» gives A).
+func trimPart(text string, p part, cut bool) part {
 	trim := func(r rune) bool {
-		return unicode.IsSpace(r) || textproc.IsQuoteMark(r) || r == ',' || r == '،'
+		return unicode.IsSpace(r) || textproc.IsQuoteMark(r) || cut && (r == ',' || r == '،')
 	}
 	s := text[p.start:p.end]
 	l := strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsSpace(r) || textproc.IsQuoteMark(r) })
