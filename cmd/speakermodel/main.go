@@ -7,6 +7,7 @@
 //	go run ./cmd/speakermodel              # train, write the model, print figures
 //	go run ./cmd/speakermodel -check       # fail if the committed model differs
 //	go run ./cmd/speakermodel -test        # also print the test split's figures
+//	go run ./cmd/speakermodel -diagnose 0.8  # cross-validated curves and confident mistakes
 package main
 
 import (
@@ -37,6 +38,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.IntVar(&opt.Iterations, "iterations", opt.Iterations, "gradient descent passes")
 	fs.Float64Var(&opt.Rate, "rate", opt.Rate, "AdaGrad learning rate")
 	fs.Float64Var(&opt.L2, "l2", opt.L2, "L2 penalty")
+	diagnose := fs.Float64("diagnose", 0, "instead of training, cross-validate on train+dev and list the curves, cue contexts and the mistakes made with at least this confidence")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -44,7 +46,11 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := summarize.TrainSpeakerModel(append(append([]summarize.LabelledArticle(nil), splits.Train...), splits.Dev...), opt)
+	dev := append(append([]summarize.LabelledArticle(nil), splits.Train...), splits.Dev...)
+	if *diagnose > 0 {
+		return summarize.Diagnose(stdout, dev, opt, *diagnose)
+	}
+	m, err := summarize.TrainSpeakerModel(dev, opt)
 	if err != nil {
 		return err
 	}

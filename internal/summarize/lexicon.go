@@ -184,10 +184,11 @@ func loadLexicon(lang string) (*lexicon, error) {
 		add(v.Masculine, formFinite, genderMale)
 		add(v.Feminine, formFinite, genderFemale)
 		add(v.Plural, formFinite, genderPlural)
-		add(v.Gerunds, formGerund, genderUnknown)
 		if len(v.FeminineGerunds) > 0 {
 			add(v.Gerunds, formGerund, genderMale)
 			add(v.FeminineGerunds, formGerund, genderFemale)
+		} else {
+			add(v.Gerunds, formGerund, genderUnknown)
 		}
 		add(v.Infinitives, formInfinitive, genderUnknown)
 	}
