@@ -270,16 +270,20 @@ func (af *arabicFinder) nameWord(t tok) bool {
 // returns the end of the name, k when none starts there.
 func (af *arabicFinder) name(si, k int, role string, gender int) int {
 	ts := af.d.sents[si].toks
-	if k >= len(ts) || !af.nameWord(ts[k]) {
+	kunya := k+1 < len(ts) && arKunya[ts[k].f] && af.nameWord(ts[k+1])
+	if k >= len(ts) || !af.nameWord(ts[k]) && !kunya {
 		return k
 	}
 	e := af.nameEnd(ts, k)
+	if kunya {
+		e = k + 2 // أم سليم، أبو أحمد: a name of its own
+	}
 	for e-k > 2 && af.lx.commonWords[ts[e-1].f] {
 		e-- // "عبد القادر مساهل رفض الفكرة": the name ends before a common word
 	}
 	ws := arNameWords(foldedWords(ts[k:e]))
 	known := af.mt.index[strings.Join(ws, " ")] != nil
-	if !known && af.laterStart(ws) {
+	if !known && !kunya && af.laterStart(ws) {
 		// "لوم راموس"، "بثت إيلين": words before a known surname or a given
 		// name are not part of the name; the name starts later.
 		return k
@@ -287,6 +291,7 @@ func (af *arabicFinder) name(si, k int, role string, gender int) int {
 	known = known || af.mt.personBySurname(ws[len(ws)-1:]) != nil
 	introduced := role != "" || gender != genderUnknown || k > 0 && ts[k-1].kind == tkWord && af.isVerb(ts[k-1].f)
 	_, given := arLookup(ts[k].f, af.sh.givenNames)
+	given = given || kunya
 	glued := strings.HasPrefix(ts[k].f, "ب") || strings.HasPrefix(ts[k].f, "ل")
 	afterTitle := k > 0 && ts[k-1].kind == tkWord && af.isTitle(ts[k-1].f)
 	if !known && !afterTitle && (af.commonRun(ws, given, role != "" || gender != genderUnknown)) {
@@ -315,9 +320,9 @@ func (af *arabicFinder) name(si, k int, role string, gender int) int {
 // عبد.
 func (af *arabicFinder) nameEnd(ts []tok, k int) int {
 	e := k
-	for e < len(ts) && e-k < maxArabicName && af.nameWord(ts[e]) {
+	for e < len(ts) && e-k < maxArabicName && (af.nameWord(ts[e]) || e > k && af.lx.particles[ts[e-1].f] && ts[e].kind == tkWord) {
 		def := arDefinite(ts[e].f)
-		if e > k && !af.lx.particles[ts[e].f] && !af.isNameStart(ts[e].f) && !def && arNotNameContinuation(ts[e].f) {
+		if e > k && !af.lx.particles[ts[e].f] && !af.isNameStart(ts[e].f) && !def && af.notNameContinuation(ts[e].f) {
 			break // a preposition, a conjunction or a verb glued on: محفوظ لجريدة، ماكرون والتي، محفوظ يحشر
 		}
 		if def && e > k && ts[e-1].f != "عبد" && af.isPlace(ts[e].f) {
@@ -334,11 +339,17 @@ func (af *arabicFinder) nameEnd(ts []tok, k int) int {
 	return e
 }
 
-// arNameContinuation is false for words that cannot go on a name: glued
-// prepositions (ل، ب), the conjunction و, and present-tense verbs (ي، ت).
-func arNotNameContinuation(f string) bool {
-	for _, p := range []string{"ل", "ب", "و", "ي", "ت"} {
-		if strings.HasPrefix(f, p) && len(f) >= len(p)+6 {
+// notNameContinuation reports whether a word cannot go on a name: a
+// preposition or the conjunction glued to a definite or common word
+// (لجريدة، بالمغرب، والتي), or a common word or verb (يحشر); a surname
+// that only starts like one (بناني، لطفي، وهبي) goes on.
+func (af *arabicFinder) notNameContinuation(f string) bool {
+	if af.lx.commonWords[f] {
+		return true
+	}
+	for _, p := range []string{"ل", "ب", "و", "ف"} {
+		rest, ok := strings.CutPrefix(f, p)
+		if ok && (strings.HasPrefix(rest, "ال") || af.lx.commonWords[rest] || af.lx.notNames[rest]) {
 			return true
 		}
 	}
@@ -527,3 +538,6 @@ func (af *arabicFinder) laterStart(ws []string) bool {
 	}
 	return false
 }
+
+// arKunya are the words that open a kunya (أبو أحمد، أم سليم).
+var arKunya = map[string]bool{"ابو": true, "ام": true, "ابي": true, "ابا": true}

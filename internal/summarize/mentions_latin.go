@@ -46,6 +46,14 @@ func findLatinMentions(d *doc, lx *lexicon, sh *shared) *mentionTable {
 func (lf *latinFinder) sentence(si int) {
 	ts := lf.d.sents[si].toks
 	for k := 0; k < len(ts); {
+		if ts[k].kind == tkQuote && lf.pseudonym(ts, k) {
+			ws := splitFolded(ts[k].f)
+			ent := lf.mt.index[strings.Join(ws, " ")]
+			if ent == nil {
+				ent = lf.mt.add(&entity{kind: entPerson, name: strings.TrimSpace(ts[k].text), words: ws})
+			}
+			lf.mt.mention(lf.d, ent, mName, si, k, k+1)
+		}
 		if ts[k].kind != tkWord {
 			k++
 			continue
@@ -105,6 +113,18 @@ func (lf *latinFinder) hasOrgHead(ts []tok) bool {
 		}
 	}
 	return false
+}
+
+// pseudonym reports whether the quoted span at k is a name in quotes next
+// to a speech verb (suggère « Citoyen42 », «Disillusioned2» écrit): one or
+// two words, capitalized.
+func (lf *latinFinder) pseudonym(ts []tok, k int) bool {
+	words := strings.Fields(ts[k].text)
+	if len(words) == 0 || len(words) > 2 || !isCapitalized(words[0]) || len(splitFolded(ts[k].f)) == 0 {
+		return false
+	}
+	verb := func(j int) bool { return j >= 0 && j < len(ts) && ts[j].kind == tkWord && lf.lx.verbs[ts[j].f].tier != tierNone }
+	return verb(k-1) || verb(k+1)
 }
 
 // modifier reports whether the one-word run [k, e) modifies the noun after

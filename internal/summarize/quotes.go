@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -75,6 +76,12 @@ func newArticle(d *doc) *article {
 		a.subjs[si] = make([]*entity, len(a.cues[si]))
 		for ci := range a.cues[si] {
 			a.subjs[si][ci] = a.cueSubject(si, ci)
+			if e := a.subjs[si][ci]; e != nil && a.anaphoric(si, e) {
+				// "واستدرك المصدر نفسه", "le texte ajoute": the same source
+				// or its document speaks on, as a pronoun would.
+				a.subjs[si][ci] = nil
+				a.cues[si][ci].pronoun = true
+			}
 		}
 	}
 	a.describedSubjects()
@@ -114,7 +121,8 @@ func (m *Model) attribute(d *doc, threshold float64) []news.Quote {
 	seen := map[string]bool{}
 	var prev *entity
 	prevSent := -1
-	for _, in := range a.instances() {
+	ins := a.instances()
+	for _, in := range ins {
 		in = withPrevious(in, prev, prevSent)
 		ent, p := m.best(d.lang, in)
 		if ent != nil {
@@ -133,7 +141,43 @@ func (m *Model) attribute(d *doc, threshold float64) []news.Quote {
 			out = append(out, news.Quote{Text: t, Speaker: ent.name, Role: ent.role, Confidence: round3(p)})
 		}
 	}
-	return out
+	return pullQuotes(d.text, ins, out, seen)
+}
+
+// pullQuotes adds the quoted spans that repeat part of a shown quote (a
+// pull quote or a subheading in someone's words) with that quote's speaker
+// and confidence, in text order.
+func pullQuotes(text string, ins []instance, out []news.Quote, seen map[string]bool) []news.Quote {
+	if len(out) == 0 {
+		return out
+	}
+	full := make([]string, len(out))
+	for i, q := range out {
+		full[i] = " " + strings.Join(splitFolded(fold(q.Text)), " ") + " "
+	}
+	var pulled []news.Quote
+	for _, in := range ins {
+		for _, pt := range in.parts {
+			t := text[pt.start:pt.end]
+			key := strings.Join(splitFolded(fold(t)), " ")
+			if seen[key] {
+				continue
+			}
+			for i, f := range full {
+				if strings.Contains(f, " "+key+" ") {
+					seen[key] = true
+					pulled = append(pulled, news.Quote{Text: t, Speaker: out[i].Speaker, Role: out[i].Role, Confidence: out[i].Confidence})
+					break
+				}
+			}
+		}
+	}
+	if len(pulled) == 0 {
+		return out
+	}
+	all := append(out, pulled...)
+	slices.SortStableFunc(all, func(x, y news.Quote) int { return strings.Index(text, x.Text) - strings.Index(text, y.Text) })
+	return all
 }
 
 func round3(p float64) float64 { return float64(int(p*1000+0.5)) / 1000 }
@@ -409,4 +453,39 @@ func (a *article) inferGenders() {
 // no one's words.
 func (a *article) titled(ts []tok, k int) bool {
 	return k > 0 && a.isTitleWord(ts[k-1]) || k > 1 && ts[k-1].kind == tkWord && a.lx.determiners[ts[k-1].f] && a.isTitleWord(ts[k-2])
+}
+
+// sameWords mark a description as the one met before (المصدر نفسه، la même
+// source, the same source).
+var sameWords = map[string]bool{"نفسه": true, "نفسها": true, "ذاته": true, "ذاتها": true, "meme": true, "same": true}
+
+// anaphoric reports whether the mention of e in sentence si stands for
+// someone met before rather than a new speaker: a description marked "the
+// same", or a document (the statement, le texte, البيان) speaking for its
+// author.
+func (a *article) anaphoric(si int, e *entity) bool {
+	if e.kind != entRole && e.kind != entOrg {
+		return false
+	}
+	ts := a.sents[si].toks
+	for _, m := range a.mt.bySen[si] {
+		if m.ent != e {
+			continue
+		}
+		if m.t1 < len(ts) && sameWords[ts[m.t1].f] || m.t0+1 < m.t1 && sameWords[ts[m.t0+1].f] {
+			return true
+		}
+		if n := len(e.words); n > 0 && n <= 2 && a.isDocumentWord(e.words[n-1]) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *article) isDocumentWord(f string) bool {
+	if a.lang == news.Arabic {
+		_, ok := arLookup(f, a.lx.documents)
+		return ok
+	}
+	return a.lx.documents[f]
 }

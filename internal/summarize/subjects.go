@@ -37,6 +37,10 @@ func (a *article) describedSubjects() {
 			}
 			lf.roleMention(si, k, e)
 			a.subjs[si][ci] = a.mentionAt(si, k)
+			if s := a.subjs[si][ci]; s != nil && a.anaphoric(si, s) {
+				a.subjs[si][ci] = nil
+				a.cues[si][ci].pronoun = true
+			}
 		}
 	}
 }

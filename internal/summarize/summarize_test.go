@@ -93,10 +93,7 @@ func checkSeedGist(t *testing.T, text string, gist, boilerplate []string) {
 }
 
 func TestQuotes_CuePatterns(t *testing.T) {
-	tests := []struct {
-		name, lang, text string
-		want             []news.Quote // text and speaker; role checked when set
-	}{
+	tests := []quoteCase{
 		{
 			name: "en cue after, inverted verb and role",
 			lang: news.English,
@@ -218,36 +215,7 @@ func TestQuotes_CuePatterns(t *testing.T) {
 			want: nil,
 		},
 	}
-	m, err := DefaultModel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.want == nil {
-				// Not someone's words, or no one to credit: nothing shown.
-				if got := Summarize("", tc.text, tc.lang).Quotes; len(got) != 0 {
-					t.Fatalf("got %+v, want no quote", got)
-				}
-				return
-			}
-			// The speaker the model ranks first for each quoted span, at any
-			// confidence: a sentence out of its article gives the model less
-			// to be sure with than the article would.
-			got := m.attribute(newDoc(tc.text, tc.lang), 0)
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %d quotes %+v, want %d %+v", len(got), got, len(tc.want), tc.want)
-			}
-			for i, w := range tc.want {
-				if got[i].Text != w.Text || !SpeakerMatches(got[i].Speaker, w.Speaker, "") {
-					t.Errorf("quote %d: got (%q, %q), want (%q, %q)", i, got[i].Text, got[i].Speaker, w.Text, w.Speaker)
-				}
-				if w.Role != "" && got[i].Role != w.Role {
-					t.Errorf("quote %d: role %q, want %q", i, got[i].Role, w.Role)
-				}
-			}
-		})
-	}
+	checkQuoteCases(t, tests)
 }
 
 func TestGist_SkipsBoilerplateAndKeepsArticleOrder(t *testing.T) {
