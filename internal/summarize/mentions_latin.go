@@ -123,7 +123,9 @@ func (lf *latinFinder) pseudonym(ts []tok, k int) bool {
 	if len(words) == 0 || len(words) > 2 || !isCapitalized(words[0]) || len(splitFolded(ts[k].f)) == 0 {
 		return false
 	}
-	verb := func(j int) bool { return j >= 0 && j < len(ts) && ts[j].kind == tkWord && lf.lx.verbs[ts[j].f].tier != tierNone }
+	verb := func(j int) bool {
+		return j >= 0 && j < len(ts) && ts[j].kind == tkWord && lf.lx.verbs[ts[j].f].tier != tierNone
+	}
 	return verb(k-1) || verb(k+1)
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -339,4 +340,30 @@ func BenchmarkSummarize(b *testing.B) {
 		b.ReportMetric(p95(cpu), "p95-cpu-ms/article")
 	}
 	b.ReportMetric(float64(len(times))/total.Seconds(), "articles/s")
+}
+
+// BenchmarkLoadSpeakerModel measures what the process pays once at start:
+// parsing the lexicons and the model (BenchmarkLoadBaseline, reading the
+// same bytes as JSON into a map, is the yardstick in the same run).
+func BenchmarkLoadSpeakerModel(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		lexOnce, modelOnce = sync.Once{}, sync.Once{}
+		if _, _, err := lexicons(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := speakerModel(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadBaseline(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var m map[string]any
+		if err := json.Unmarshal(modelFile, &m); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
