@@ -177,6 +177,9 @@ func (a *article) candFeatures(e *entity, ctx candContext) []string {
 		// The description's own cue features, marked: the model learns how
 		// often "précise l'avocat" means the lawyer named before.
 		f = append(f, "c:descref")
+		if a.lx.covers(a.subjs[ctx.si][ctx.nearCue].roleHead, e.roleHead) {
+			f = append(f, "c:descref&kind")
+		}
 		for _, df := range a.cueFeatures(a.subjs[ctx.si][ctx.nearCue], ctx) {
 			f = append(f, "ref:"+df)
 		}
@@ -385,6 +388,9 @@ func (a *article) descriptionReferent(si, near int) *entity {
 	}
 	if first == nil {
 		return nil
+	}
+	if p := a.mt.personByKind(d.roleHead, first.start); p != nil {
+		return p
 	}
 	for s := si; s >= 0 && s >= si-2*lastCuedWindow; s-- {
 		ms := a.mt.bySen[s]

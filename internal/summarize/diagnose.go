@@ -19,14 +19,7 @@ func Diagnose(w io.Writer, arts []LabelledArticle, opt TrainOptions, minShown fl
 	labelled := map[string]int{}
 	contexts := map[string]*[2]int{}
 	for fold := range opt.Folds {
-		var tr, te []LabelledArticle
-		for i, a := range arts {
-			if i%opt.Folds == fold {
-				te = append(te, a)
-			} else {
-				tr = append(tr, a)
-			}
-		}
+		tr, te := splitFold(arts, 0, fold, opt.Folds)
 		m, err := fit(tr, opt)
 		if err != nil {
 			return err

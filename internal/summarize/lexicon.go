@@ -75,7 +75,9 @@ type lexicon struct {
 	rawObjMarkers map[string]bool // lower-cased, accents kept (à is not a)
 	speechNouns   map[string]bool
 	mediaNouns    map[string]bool
-	commonWords   map[string]bool // Arabic nouns, adjectives and verbs that are not names
+	commonWords   map[string]bool            // Arabic nouns, adjectives and verbs that are not names
+	roleKinds     map[string]map[string]bool // description noun -> the role nouns it covers
+	honorRoles    map[string]string          // honorific -> the role it gives (me -> avocat)
 }
 
 // shared holds what all languages use: places and given names.
@@ -119,6 +121,11 @@ type lexiconFile struct {
 	ObjectMarkers     []string            `yaml:"object_markers"`
 	SpeechNouns       []string            `yaml:"speech_nouns"`
 	MediaNouns        []string            `yaml:"media_nouns"`
+	RoleKinds         []struct {
+		Kinds []string `yaml:"kinds"`
+		Cover []string `yaml:"cover"`
+	} `yaml:"role_kinds"`
+	HonorificRoles map[string]string `yaml:"honorific_roles"`
 }
 
 var (
@@ -200,25 +207,58 @@ func loadLexicon(lang string) (*lexicon, error) {
 			l.prepPhrases = append(l.prepPhrases, ws)
 		}
 	}
+	if err := l.addRoleKinds(f); err != nil {
+		return nil, fmt.Errorf("lexicon/%s.yaml: %w", lang, err)
+	}
 	if lang == news.Arabic {
-		var common struct {
-			Nouns     []string `yaml:"nouns"`
-			Verbs     []string `yaml:"verbs"`
-			Functions []string `yaml:"function_words"`
-		}
-		raw, err := lexiconFiles.ReadFile("lexicon/ar-common.yaml")
-		if err != nil {
+		if err := l.addCommonWords(); err != nil {
 			return nil, err
-		}
-		if err := yaml.Unmarshal(raw, &common); err != nil {
-			return nil, fmt.Errorf("lexicon/ar-common.yaml: %w", err)
-		}
-		l.commonWords = set(append(common.Nouns, common.Verbs...))
-		for w := range set(common.Functions) {
-			l.notNames[w] = true
 		}
 	}
 	return l, nil
+}
+
+// addRoleKinds records which role nouns each kind of description covers
+// and the roles honorifics give.
+func (l *lexicon) addRoleKinds(f lexiconFile) error {
+	l.roleKinds, l.honorRoles = map[string]map[string]bool{}, map[string]string{}
+	for _, k := range f.RoleKinds {
+		cover := map[string]bool{}
+		for _, w := range k.Cover {
+			cover[roleNoun(w)] = true
+		}
+		for _, w := range k.Kinds {
+			if l.roleKinds[roleNoun(w)] != nil {
+				return fmt.Errorf("role kind %s listed twice", w)
+			}
+			l.roleKinds[roleNoun(w)] = cover
+		}
+	}
+	for h, r := range f.HonorificRoles {
+		l.honorRoles[fold(h)] = r
+	}
+	return nil
+}
+
+// addCommonWords reads the Arabic words that are not names.
+func (l *lexicon) addCommonWords() error {
+	var common struct {
+		Nouns     []string `yaml:"nouns"`
+		Verbs     []string `yaml:"verbs"`
+		Functions []string `yaml:"function_words"`
+	}
+	raw, err := lexiconFiles.ReadFile("lexicon/ar-common.yaml")
+	if err != nil {
+		return err
+	}
+	if err := yaml.Unmarshal(raw, &common); err != nil {
+		return fmt.Errorf("lexicon/ar-common.yaml: %w", err)
+	}
+	l.commonWords = set(append(common.Nouns, common.Verbs...))
+	for w := range set(common.Functions) {
+		l.notNames[w] = true
+	}
+	return nil
 }
 
 // addVerb records a form; a form listed twice with different genders (a
@@ -293,6 +333,23 @@ func loadShared() (*shared, error) {
 		s.givenNames[w] = g
 	}
 	return s, nil
+}
+
+// roleNoun folds a role noun as role heads are kept: without an Arabic
+// article.
+func roleNoun(w string) string {
+	f := fold(w)
+	if t, ok := strings.CutPrefix(f, "ال"); ok && len(t) > 2 {
+		return t
+	}
+	return f
+}
+
+// covers reports whether a description headed by desc (le policier, the
+// official) may stand for someone given the role noun held (commissaire,
+// minister).
+func (l *lexicon) covers(desc, held string) bool {
+	return desc != "" && (desc == held || l.roleKinds[desc][held])
 }
 
 func (l *lexicon) isRole(w string) bool {

@@ -51,6 +51,7 @@ type mentionTable struct {
 	ments []*mention         // in text order
 	bySen [][]*mention       // per sentence, in token order
 	index map[string]*entity // folded name -> entity
+	lx    *lexicon
 }
 
 func (mt *mentionTable) add(e *entity) *entity {
@@ -106,12 +107,7 @@ func (mt *mentionTable) personByRole(head string, desc []string, pos int) *entit
 		if e.kind != entPerson || e.roleHead != head {
 			continue
 		}
-		at := -1
-		for _, m := range e.ments {
-			if m.start < pos && m.start > at {
-				at = m.start
-			}
-		}
+		at := lastBefore(e, pos)
 		if at < 0 {
 			continue
 		}
@@ -128,6 +124,35 @@ func (mt *mentionTable) personByRole(head string, desc []string, pos int) *entit
 		return full
 	}
 	return best
+}
+
+// personByKind finds the person mentioned last before byte pos whose role
+// a description headed by head covers as a kind (le policier for le
+// commissaire X, the lawyer for Me X). It is a candidate the model weighs,
+// not a link: a kind is looser than the same noun.
+func (mt *mentionTable) personByKind(head string, pos int) *entity {
+	var best *entity
+	bestAt := -1
+	for _, e := range mt.ents {
+		if e.kind != entPerson || !mt.lx.covers(head, e.roleHead) {
+			continue
+		}
+		if at := lastBefore(e, pos); at > bestAt {
+			best, bestAt = e, at
+		}
+	}
+	return best
+}
+
+// lastBefore is the byte offset of e's last mention before pos, -1 if none.
+func lastBefore(e *entity, pos int) int {
+	at := -1
+	for _, m := range e.ments {
+		if m.start < pos && m.start > at {
+			at = m.start
+		}
+	}
+	return at
 }
 
 // roleHolds reports whether every word of desc (folded, articles aside) is

@@ -24,7 +24,7 @@ const maxArabicPhrase = 10
 
 // findArabicMentions builds the mention table of an Arabic article.
 func findArabicMentions(d *doc, lx *lexicon, sh *shared) *mentionTable {
-	af := &arabicFinder{d: d, lx: lx, sh: sh, mt: &mentionTable{}, from: -1}
+	af := &arabicFinder{d: d, lx: lx, sh: sh, mt: &mentionTable{lx: lx}, from: -1}
 	for si := range d.sents {
 		af.sentence(si)
 	}

@@ -21,7 +21,7 @@ type pendingKey struct{ sent, tok int }
 
 // findLatinMentions builds the mention table of a French or English article.
 func findLatinMentions(d *doc, lx *lexicon, sh *shared) *mentionTable {
-	lf := &latinFinder{d: d, lx: lx, sh: sh, mt: &mentionTable{}, cap: map[string]bool{}, low: map[string]bool{}, pending: map[pendingKey]string{}}
+	lf := &latinFinder{d: d, lx: lx, sh: sh, mt: &mentionTable{lx: lx}, cap: map[string]bool{}, low: map[string]bool{}, pending: map[pendingKey]string{}}
 	for _, s := range d.sents {
 		for k, t := range s.toks {
 			if t.kind != tkWord {
@@ -221,9 +221,12 @@ func isAllCaps(w string) bool {
 // person's role; a lone surname links to the full name given before.
 func (lf *latinFinder) nameMention(si, k, e int) {
 	ts := lf.d.sents[si].toks
-	gender := genderUnknown
+	gender, honorRole := genderUnknown, ""
 	for k < e && lf.isHonorific(ts[k]) {
 		gender = lf.lx.honorifics[strings.TrimSuffix(ts[k].f, ".")]
+		if r := lf.lx.honorRoles[ts[k].f]; r != "" {
+			honorRole = r
+		}
 		k++
 	}
 	if k == e {
@@ -250,6 +253,11 @@ func (lf *latinFinder) nameMention(si, k, e int) {
 		role = lf.pending[pendingKey{si, k}]
 	}
 	lf.linkName(si, k, e, role, gender)
+	if ms := lf.mt.ments; honorRole != "" && len(ms) > 0 && ms[len(ms)-1].ent.roleHead == "" {
+		// Me X is a lawyer: "l'avocat" later stands for X. The role is
+		// not printed, the article did not write it.
+		ms[len(ms)-1].ent.roleHead = roleNoun(honorRole)
+	}
 }
 
 // linkName records the name [k, e) of sentence si as a mention of the entity
@@ -385,6 +393,14 @@ var roleLinks = map[string]bool{
 	"chargé": true, "chargée": true, "général": true, "générale": true, "sur": true, "auprès": true,
 }
 
+// circumstance reports whether a Latin-script token opens a complement that
+// is not part of a role or a description (avant, lors, with, during): "a
+// déclaré un porte-parole avant de partir".
+func (l *lexicon) circumstance(t tok) bool {
+	w := strings.ToLower(strings.ReplaceAll(t.text, "’", "'"))
+	return t.kind == tkWord && (l.rawObjMarkers[w] || l.rawObjMarkers[elidedArticle(w)]) && !isRoleLink(t)
+}
+
 // isRoleLink reports whether a token joins a role noun to its complement;
 // it reads the written word, since folding makes "à" and "a" one.
 func isRoleLink(t tok) bool {
@@ -447,7 +463,7 @@ func (lf *latinFinder) adjective(t tok) bool {
 func (lf *latinFinder) complementEnd(ts []tok, e, head int) int {
 	for e < len(ts) && e-head <= maxRoleWords && ts[e].kind == tkWord {
 		t := ts[e]
-		if lf.lx.verbs[t.f].tier != tierNone || lf.lx.phraseStops[t.f] && !isRoleLink(t) {
+		if lf.lx.verbs[t.f].tier != tierNone || lf.lx.phraseStops[t.f] && !isRoleLink(t) || lf.lx.circumstance(t) {
 			break
 		}
 		if capitalWord(t.text) && !roleLinks[strings.ToLower(ts[e-1].text)] && !isCapitalized(ts[e-1].text) ||
@@ -513,7 +529,8 @@ func (lf *latinFinder) roleMention(si, k, e int) {
 			break
 		}
 	}
-	if !isOrg && head != "" && e-b <= 6 && !lf.lx.indefinites[ts[k].f] {
+	indefinite := lf.lx.indefinites[ts[k].f] || k > 0 && lf.lx.indefinites[ts[k-1].f]
+	if !isOrg && head != "" && e-b <= 6 && !indefinite {
 		if p := lf.mt.personByRole(head, contentWords(foldedWords(ts[b:e]), head), ts[k].start); p != nil {
 			lf.mt.mention(lf.d, p, mRole, si, k, e)
 			return
@@ -521,7 +538,7 @@ func (lf *latinFinder) roleMention(si, k, e int) {
 	}
 	ws := foldedWords(ts[b:e])
 	ent := lf.mt.index[strings.Join(ws, " ")]
-	if ent == nil && !isOrg && head != "" && e-b <= 2 && !lf.lx.indefinites[ts[k].f] {
+	if ent == nil && !isOrg && head != "" && e-b <= 2 && !indefinite {
 		// "the official" after "a Somali official close to the
 		// investigation": the described speaker met before.
 		ent = lf.mt.describedByHead(head, ts[k].start)

@@ -14,6 +14,18 @@ import (
 func TestQuotes_RecallRules(t *testing.T) {
 	tests := []quoteCase{
 		{
+			name: "fr the lawyer is the one called Me",
+			lang: news.French,
+			text: "Me Antoine Lemaire défend l'un des quatre mis en examen.\n\nSon client était au travail ce soir-là. « Il a été interrogé plusieurs fois dans cette affaire, sans aucune suite », précise l'avocat.",
+			want: []news.Quote{{Text: "Il a été interrogé plusieurs fois dans cette affaire, sans aucune suite", Speaker: "Antoine Lemaire"}},
+		},
+		{
+			name: "fr the circumstance after a described speaker is not part of it",
+			lang: news.French,
+			text: "La réunion a duré trois heures à la préfecture.\n\n« Nous allons continuer nos actions jusqu'à la fin du mois », a déclaré un porte-parole du collectif avant de quitter les lieux.",
+			want: []news.Quote{{Text: "Nous allons continuer nos actions jusqu'à la fin du mois", Speaker: "un porte-parole du collectif"}},
+		},
+		{
 			name: "fr pull quote takes the speaker of the quote it repeats",
 			lang: news.French,
 			text: "« Nous ne lâcherons rien face à cette injustice »\n\nPaul Martin est infirmier à Lyon. « Nous ne lâcherons rien face à cette injustice. Nous serons encore là demain », affirme-t-il.",

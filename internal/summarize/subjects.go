@@ -87,6 +87,10 @@ func (a *article) phraseEnd(ts []tok, i int) int {
 			return i
 		case a.lx.verbs[t.f].tier != tierNone, a.lx.phraseStops[t.f] && !isRoleLink(t):
 			return i
+		case i > start && a.lx.circumstance(t):
+			// "a dit le chef de l'Etat lors d'une conférence": the
+			// circumstance is not part of who spoke.
+			return i
 		}
 		i++
 	}

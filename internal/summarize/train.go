@@ -2,6 +2,8 @@ package summarize
 
 import (
 	"errors"
+	"fmt"
+	"hash/fnv"
 	"math"
 	"sort"
 
@@ -25,10 +27,11 @@ type TrainOptions struct {
 	L2         float64 // L2 penalty per weight
 	Precision  float64 // the precision each language's threshold keeps on held-out predictions
 	Folds      int     // cross-validation folds for the thresholds
+	Repeats    int     // cross-validations, each with its own assignment of articles to folds
 }
 
 // DefaultTrainOptions are the options the shipped model was trained with.
-var DefaultTrainOptions = TrainOptions{Iterations: 300, Rate: 0.3, L2: 0.01, Precision: 0.96, Folds: 5}
+var DefaultTrainOptions = TrainOptions{Iterations: 300, Rate: 0.3, L2: 0.01, Precision: 0.96, Folds: 5, Repeats: 3}
 
 // example is one quoted span of the training data: its features, indexed,
 // and which choices are right (0 is "no speaker").
@@ -40,10 +43,12 @@ type example struct {
 
 // TrainSpeakerModel learns a model from the labelled development articles
 // (the train and dev splits together) and sets each language's threshold on
-// predictions each article gets from a model that did not see it (k-fold
-// cross-validation): the lowest probability at which those quotes keep the
-// target precision. The result depends only on the articles and options:
-// training twice gives the same weights and thresholds.
+// predictions each article gets from models that did not see it (k-fold
+// cross-validation, repeated with other assignments of articles to folds so
+// that the threshold does not hang on one lucky split): the lowest
+// probability at which those quotes keep the target precision. The result
+// depends only on the articles and options: training twice gives the same
+// weights and thresholds.
 func TrainSpeakerModel(arts []LabelledArticle, opt TrainOptions) (*Model, error) {
 	arts = sortedArticles(arts)
 	m, err := fit(arts, opt)
@@ -51,27 +56,42 @@ func TrainSpeakerModel(arts []LabelledArticle, opt TrainOptions) (*Model, error)
 		return nil, err
 	}
 	held := map[string][]scoredQuote{}
-	for fold := range opt.Folds {
-		var tr, te []LabelledArticle
-		for i, a := range arts {
-			if i%opt.Folds == fold {
-				te = append(te, a)
-			} else {
-				tr = append(tr, a)
+	for r := range max(opt.Repeats, 1) {
+		for fold := range opt.Folds {
+			tr, te := splitFold(arts, r, fold, opt.Folds)
+			fm, err := fit(tr, opt)
+			if err != nil {
+				return nil, err
 			}
-		}
-		fm, err := fit(tr, opt)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range te {
-			held[a.Language] = append(held[a.Language], fm.scored(a)...)
+			for _, a := range te {
+				held[a.Language] = append(held[a.Language], fm.scored(a)...)
+			}
 		}
 	}
 	for _, lang := range []string{news.Arabic, news.French, news.English} {
 		m.Thresholds[lang] = chooseThreshold(held[lang], opt.Precision)
 	}
 	return m, nil
+}
+
+// splitFold returns the articles outside and inside fold of repetition r:
+// repetition 0 deals the articles (sorted by id) in turn, later ones by a
+// hash of the id and the repetition.
+func splitFold(arts []LabelledArticle, r, fold, folds int) (train, test []LabelledArticle) {
+	for i, a := range arts {
+		f := i % folds
+		if r > 0 {
+			h := fnv.New32a()
+			fmt.Fprintf(h, "%d/%s", r, a.ID)
+			f = int(h.Sum32() % uint32(folds))
+		}
+		if f == fold {
+			test = append(test, a)
+		} else {
+			train = append(train, a)
+		}
+	}
+	return train, test
 }
 
 // fit learns the weights from arts.

@@ -82,20 +82,7 @@ func SentencesAround(text string, spans []QuoteSpan) []Sentence { return sentenc
 func sentences(text, lang string, spans []QuoteSpan) []Sentence {
 	var out []Sentence
 	emit := func(start, end int) {
-		for start < end {
-			r, size := utf8.DecodeRuneInString(text[start:end])
-			if !unicode.IsSpace(r) && !isDropped(r) {
-				break
-			}
-			start += size
-		}
-		for end > start {
-			r, size := utf8.DecodeLastRuneInString(text[start:end])
-			if !unicode.IsSpace(r) && !isDropped(r) {
-				break
-			}
-			end -= size
-		}
+		start, end = trimMarks(text, start, end)
 		if start >= end || !hasWordRune(text[start:end]) {
 			return
 		}
@@ -132,41 +119,69 @@ func sentences(text, lang string, spans []QuoteSpan) []Sentence {
 			i += size
 			continue
 		}
-		termStart := i
-		j := i + size
-		periods := 0
-		if r == '.' {
-			periods = 1
+		var ends bool
+		i, ends = sentenceBreak(text, segStart, i)
+		if ends {
+			emit(segStart, i)
+			segStart = i
 		}
-		for j < len(text) {
-			r2, s2 := utf8.DecodeRuneInString(text[j:])
-			if !sentenceEnd(r2) {
-				break
-			}
-			if r2 == '.' {
-				periods++
-			}
-			j += s2
-		}
-		j = skipClosers(text, j)
-		i = j
-		if j < len(text) {
-			next, _ := utf8.DecodeRuneInString(text[j:])
-			if !unicode.IsSpace(next) && !(r == '.' && gluedSentence(text, termStart, next)) {
-				continue
-			}
-		}
-		if r == '.' && periods == 1 && j-termStart >= 1 && isAbbreviation(text[segStart:termStart]) {
-			continue
-		}
-		if startsLower(text[j:]) {
-			continue
-		}
-		emit(segStart, j)
-		segStart = j
 	}
 	emit(segStart, len(text))
 	return out
+}
+
+// trimMarks drops the spaces and dropped marks around text[start:end].
+func trimMarks(text string, start, end int) (int, int) {
+	for start < end {
+		r, size := utf8.DecodeRuneInString(text[start:end])
+		if !unicode.IsSpace(r) && !isDropped(r) {
+			break
+		}
+		start += size
+	}
+	for end > start {
+		r, size := utf8.DecodeLastRuneInString(text[start:end])
+		if !unicode.IsSpace(r) && !isDropped(r) {
+			break
+		}
+		end -= size
+	}
+	return start, end
+}
+
+// sentenceBreak reads the run of sentence-final marks at i (in the sentence
+// opened at segStart) and its closing quotes and brackets; it returns where
+// the run ends and whether a sentence ends there (not inside "3.5", after
+// an abbreviation or before a lower-case continuation).
+func sentenceBreak(text string, segStart, i int) (int, bool) {
+	r, size := utf8.DecodeRuneInString(text[i:])
+	termStart := i
+	j := i + size
+	periods := 0
+	if r == '.' {
+		periods = 1
+	}
+	for j < len(text) {
+		r2, s2 := utf8.DecodeRuneInString(text[j:])
+		if !sentenceEnd(r2) {
+			break
+		}
+		if r2 == '.' {
+			periods++
+		}
+		j += s2
+	}
+	j = skipClosers(text, j)
+	if j < len(text) {
+		next, _ := utf8.DecodeRuneInString(text[j:])
+		if !unicode.IsSpace(next) && !(r == '.' && gluedSentence(text, termStart, next)) {
+			return j, false
+		}
+	}
+	if r == '.' && periods == 1 && j-termStart >= 1 && isAbbreviation(text[segStart:termStart]) {
+		return j, false
+	}
+	return j, !startsLower(text[j:])
 }
 
 // quoteEndsSentence reports whether a quote whose words end with a
