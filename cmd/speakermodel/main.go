@@ -15,7 +15,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/summarize"
@@ -69,8 +71,12 @@ func run(args []string, stdout io.Writer) error {
 	} else if err := os.WriteFile(*out, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "thresholds: ar %.3f fr %.3f en %.3f; %d weights\n",
-		m.Thresholds[news.Arabic], m.Thresholds[news.French], m.Thresholds[news.English], len(m.Weights))
+	keys := slices.Sorted(maps.Keys(m.Thresholds))
+	fmt.Fprint(stdout, "thresholds:")
+	for _, k := range keys {
+		fmt.Fprintf(stdout, " %s %.3f", k, m.Thresholds[k])
+	}
+	fmt.Fprintf(stdout, "; %d weights\n", len(m.Weights))
 	for _, sp := range []struct {
 		name string
 		arts []summarize.LabelledArticle

@@ -270,7 +270,7 @@ func (a *article) cueFeatures(e *entity, ctx candContext) []string {
 			f = append(f, a.bareCueFeatures(e, c, name, ctx)...)
 		}
 		if near {
-			f = append(f, "c:gender="+agreement(c.gender, e.gender))
+			f = append(f, "c:gender="+agreement(a.cueGender(ctx.si, ci), e.gender))
 			if c.continuation && e == ctx.last {
 				f = append(f, "c:cont&last")
 			}
@@ -298,6 +298,22 @@ func (a *article) bareCueFeatures(e *entity, c cue, name string, ctx candContext
 		f = append(f, "c:"+kind+name+"&recentagree")
 	}
 	return f
+}
+
+// cueGender is the gender cue ci of sentence si marks, or, for a cue that
+// marks none (a colon), the gender another cue with the same subject marks
+// ("وقالت X، ...، في تصريح: «...»").
+func (a *article) cueGender(si, ci int) int {
+	cs := a.cues[si]
+	if g := cs[ci].gender; g != genderUnknown || a.subjs[si][ci] == nil {
+		return g
+	}
+	for cj := range cs {
+		if cj != ci && a.subjs[si][cj] == a.subjs[si][ci] && cs[cj].gender != genderUnknown {
+			return cs[cj].gender
+		}
+	}
+	return genderUnknown
 }
 
 func agreement(cueGender, entGender int) string {

@@ -21,7 +21,8 @@ var modelFile []byte
 // per language below which a quote is not shown.
 type Model struct {
 	// Thresholds is the lowest probability of its best speaker at which a
-	// quote is shown, per language.
+	// quote is shown, per language ("ar") and, for quotes whose cue names
+	// the speaker, per language and group ("ar/named").
 	Thresholds map[string]float64 `json:"thresholds"`
 	// Weights maps a feature to its weight; a feature prefixed with a
 	// language and "|" counts for that language only.
@@ -89,7 +90,39 @@ func formatWeight(w float64) string {
 	return s
 }
 
-func (m *Model) threshold(lang string) float64 { return m.Thresholds[lang] }
+// Threshold groups: a quote whose cue names its speaker right there (said
+// X, قال X) is judged apart from the others, whose speaker the model finds
+// further away; each group keeps the target precision on its own.
+const (
+	groupNamed = "named"
+	groupOther = ""
+)
+
+// thresholdGroup is the threshold group of a quote with cue context ctx.
+func thresholdGroup(ctx string) string {
+	if ctx == "subject" {
+		return groupNamed
+	}
+	return groupOther
+}
+
+// thresholdKey is the key of a language's group in Thresholds.
+func thresholdKey(lang, group string) string {
+	if group == groupOther {
+		return lang
+	}
+	return lang + "/" + group
+}
+
+// threshold is the probability a quote of the language and group needs to
+// be shown; a model without a threshold for the group uses the
+// language's.
+func (m *Model) threshold(lang, group string) float64 {
+	if t, ok := m.Thresholds[thresholdKey(lang, group)]; ok {
+		return t
+	}
+	return m.Thresholds[lang]
+}
 
 // score sums the weights of feats for lang.
 func (m *Model) score(lang string, feats []string) float64 {

@@ -108,16 +108,30 @@ func quotes(d *doc) []news.Quote {
 }
 
 // attribute returns the quotes of d whose best speaker has at least the
-// probability threshold (the language's threshold when threshold < 0).
+// probability threshold (the model's threshold for the language and kind
+// of cue when threshold < 0).
 func (m *Model) attribute(d *doc, threshold float64) []news.Quote {
+	sq := m.shown(d, threshold)
+	out := make([]news.Quote, len(sq))
+	for i, q := range sq {
+		out[i] = q.Quote
+	}
+	return out
+}
+
+// shownQuote is a quote with the kind of cue its speaker was chosen by.
+type shownQuote struct {
+	news.Quote
+	group string
+}
+
+// shown is attribute keeping each quote's threshold group.
+func (m *Model) shown(d *doc, threshold float64) []shownQuote {
 	a := newArticle(d)
 	if a == nil {
 		return nil
 	}
-	if threshold < 0 {
-		threshold = m.threshold(d.lang)
-	}
-	var out []news.Quote
+	var out []shownQuote
 	seen := map[string]bool{}
 	var prev *entity
 	prevSent := -1
@@ -128,7 +142,8 @@ func (m *Model) attribute(d *doc, threshold float64) []news.Quote {
 		if ent != nil {
 			prev, prevSent = ent, in.sent
 		}
-		if ent == nil || p < threshold {
+		group := thresholdGroup(in.context)
+		if ent == nil || p < threshold || threshold < 0 && p < m.threshold(d.lang, group) {
 			continue
 		}
 		for _, pt := range in.parts {
@@ -138,7 +153,7 @@ func (m *Model) attribute(d *doc, threshold float64) []news.Quote {
 				continue
 			}
 			seen[key] = true
-			out = append(out, news.Quote{Text: t, Speaker: ent.name, Role: ent.role, Confidence: round3(p)})
+			out = append(out, shownQuote{news.Quote{Text: t, Speaker: ent.name, Role: ent.role, Confidence: round3(p)}, group})
 		}
 	}
 	return pullQuotes(d.text, ins, out, seen)
@@ -147,7 +162,7 @@ func (m *Model) attribute(d *doc, threshold float64) []news.Quote {
 // pullQuotes adds the quoted spans that repeat part of a shown quote (a
 // pull quote or a subheading in someone's words) with that quote's speaker
 // and confidence, in text order.
-func pullQuotes(text string, ins []instance, out []news.Quote, seen map[string]bool) []news.Quote {
+func pullQuotes(text string, ins []instance, out []shownQuote, seen map[string]bool) []shownQuote {
 	if len(out) == 0 {
 		return out
 	}
@@ -155,7 +170,7 @@ func pullQuotes(text string, ins []instance, out []news.Quote, seen map[string]b
 	for i, q := range out {
 		full[i] = " " + strings.Join(splitFolded(fold(q.Text)), " ") + " "
 	}
-	var pulled []news.Quote
+	var pulled []shownQuote
 	for _, in := range ins {
 		for _, pt := range in.parts {
 			t := text[pt.start:pt.end]
@@ -166,7 +181,9 @@ func pullQuotes(text string, ins []instance, out []news.Quote, seen map[string]b
 			for i, f := range full {
 				if strings.Contains(f, " "+key+" ") {
 					seen[key] = true
-					pulled = append(pulled, news.Quote{Text: t, Speaker: out[i].Speaker, Role: out[i].Role, Confidence: out[i].Confidence})
+					q := out[i]
+					q.Text = t
+					pulled = append(pulled, q)
 					break
 				}
 			}
@@ -176,7 +193,7 @@ func pullQuotes(text string, ins []instance, out []news.Quote, seen map[string]b
 		return out
 	}
 	all := append(out, pulled...)
-	slices.SortStableFunc(all, func(x, y news.Quote) int { return strings.Index(text, x.Text) - strings.Index(text, y.Text) })
+	slices.SortStableFunc(all, func(x, y shownQuote) int { return strings.Index(text, x.Text) - strings.Index(text, y.Text) })
 	return all
 }
 

@@ -46,7 +46,7 @@ func TestSummarize_SeedAttributesItsTwoQuotesAndGivesACleanGist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := m.attribute(newDoc(string(text), news.Arabic), 0)
+	got := m.shown(newDoc(string(text), news.Arabic), 0)
 	if len(got) != len(want.Quotes) {
 		t.Fatalf("got %d attributed quotes, want %d: %+v", len(got), len(want.Quotes), got)
 	}
@@ -58,13 +58,13 @@ func TestSummarize_SeedAttributesItsTwoQuotesAndGivesACleanGist(t *testing.T) {
 		if !strings.HasPrefix(q.Text, w.Starts) || !strings.HasSuffix(q.Text, w.Ends) {
 			t.Errorf("quote %d: text %q, want %q ... %q", i, q.Text, w.Starts, w.Ends)
 		}
-		t.Logf("quote %d: %s, confidence %.3f (Arabic threshold %.3f)", i, q.Speaker, q.Confidence, m.threshold(news.Arabic))
+		t.Logf("quote %d: %s, confidence %.3f (threshold %.3f for group %q)", i, q.Speaker, q.Confidence, m.threshold(news.Arabic, q.group), q.group)
 	}
 	sum := Summarize(want.Headline, string(text), news.Arabic)
 	var shown []news.Quote
 	for _, q := range got {
-		if q.Confidence >= m.threshold(news.Arabic) {
-			shown = append(shown, q)
+		if q.Confidence >= m.threshold(news.Arabic, q.group) {
+			shown = append(shown, q.Quote)
 		}
 	}
 	if !slices.Equal(sum.Quotes, shown) {

@@ -69,7 +69,15 @@ func TrainSpeakerModel(arts []LabelledArticle, opt TrainOptions) (*Model, error)
 		}
 	}
 	for _, lang := range []string{news.Arabic, news.French, news.English} {
-		m.Thresholds[lang] = chooseThreshold(held[lang], opt.Precision)
+		for _, g := range []string{groupOther, groupNamed} {
+			var qs []scoredQuote
+			for _, q := range held[lang] {
+				if q.group == g {
+					qs = append(qs, q)
+				}
+			}
+			m.Thresholds[thresholdKey(lang, g)] = chooseThreshold(qs, opt.Precision)
+		}
 	}
 	return m, nil
 }
@@ -272,15 +280,16 @@ func accumulate(ex example, w, grad []float64) {
 type scoredQuote struct {
 	p     float64
 	right bool
+	group string
 }
 
 // scored returns the quotes the model would show for a at any threshold,
 // each with its probability and whether it is right.
 func (m *Model) scored(a LabelledArticle) []scoredQuote {
 	var out []scoredQuote
-	for _, q := range m.attribute(newDoc(a.Text, a.Language), 0) {
-		s := ScoreQuotes([]news.Quote{q}, a.Quotes)
-		out = append(out, scoredQuote{p: q.Confidence, right: s.Right == 1})
+	for _, q := range m.shown(newDoc(a.Text, a.Language), 0) {
+		s := ScoreQuotes([]news.Quote{q.Quote}, a.Quotes)
+		out = append(out, scoredQuote{p: q.Confidence, right: s.Right == 1, group: q.group})
 	}
 	return out
 }
