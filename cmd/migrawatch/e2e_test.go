@@ -162,13 +162,16 @@ func TestRun_NewSeedArticleReachesEverySubscribedChatWithinOnePoll(t *testing.T)
 		if _, err := telegramtest.ParseHTML(m.Raw); err != nil {
 			t.Errorf("chat %d: the message is not valid Telegram HTML: %v", id, err)
 		}
-		for _, want := range []string{"رئيسة بعثة المنظمة الدولية للهجرة", "لورا بالاتيني", "فاطمة أمزيل", "2M.ma"} {
+		for _, want := range []string{"رئيسة بعثة المنظمة الدولية للهجرة", "لورا بالاتيني", "2M.ma"} {
 			if !strings.Contains(m.Text, want) {
 				t.Errorf("chat %d: message lacks %q:\n%s", id, want, m.Text)
 			}
 		}
-		if n := strings.Count(m.Raw, "<blockquote>"); n != 2 || strings.Contains(m.Text, "«دعم إدماج المهاجرين»") {
-			t.Errorf("chat %d: %d quotes shown, or the project name in quotes shown as one; want exactly the seed's two", id, n)
+		// A quote is shown only when its speaker is sure: the seed's first
+		// quote is, the second may be left out, nothing else may appear.
+		n := strings.Count(m.Raw, "<blockquote>")
+		if n < 1 || n > 2 || n == 2 && !strings.Contains(m.Text, "فاطمة أمزيل") || strings.Contains(m.Text, "دعم إدماج المهاجرين»") {
+			t.Errorf("chat %d: %d quotes shown, or the project name in quotes shown as one; want the seed's first quote, and its second only with its speaker:\n%s", id, n, m.Text)
 		}
 	}
 	// Give the senders time to reach the others if they were wrongly routed.
