@@ -56,7 +56,7 @@ per line.`)
 		res = &feed.CheckResult{URL: src.URL}
 		checkErr = &feed.NotAFeedError{HTML: true}
 	} else {
-		res, checkErr = fetcher.Check(ctx, src.URL)
+		res, checkErr = fetcher.Check(ctx, feed.Request{URL: src.URL})
 	}
 	printCheck(w, res, *newest)
 
@@ -68,7 +68,7 @@ per line.`)
 		fmt.Fprintf(w, "%-15s a web page, not a feed, that advertises %d feed(s)\n", "Kind:", len(nf.Links))
 		for _, link := range links {
 			fmt.Fprintf(w, "\nThe page advertises a feed; /subscribe with this page would follow it if it works. Checking %s\n", link)
-			fres, ferr := fetcher.Check(ctx, link)
+			fres, ferr := fetcher.Check(ctx, feed.Request{URL: link})
 			printCheck(w, fres, *newest)
 			if ferr == nil {
 				fmt.Fprintf(w, "%-15s OK: MigraWatch can follow the feed this page advertises (%s)\n", "Result:", link)

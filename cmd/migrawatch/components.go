@@ -184,39 +184,13 @@ func (a *app) route(router *deliver.Router) pipeline.RouteFunc {
 
 // observePoll feeds one poll's result to the metrics and the readiness check.
 func (a *app) observePoll(r pipeline.Result, took time.Duration) {
-	result := pollResult(r)
+	result := r.Label()
 	a.metrics.PollDone(result, took)
 	if result == "ok" || result == "not_modified" {
 		a.health.PollSucceeded()
 	}
 	a.metrics.Items("seen", r.Items)
 	a.metrics.Items("new", r.New)
-}
-
-// pollResult names a poll's outcome with one of the metric's few labels.
-func pollResult(r pipeline.Result) string {
-	switch {
-	case r.Outcome == pipeline.OutcomeOK:
-		return "ok"
-	case r.Outcome == pipeline.OutcomeNotModified:
-		return "not_modified"
-	case r.Err == nil:
-		return "error_other"
-	}
-	var se *feed.StatusError
-	var ue *url.Error
-	switch {
-	case errors.Is(r.Err, feed.ErrPrivateAddress), errors.Is(r.Err, page.ErrDisallowed):
-		return "error_blocked"
-	case errors.As(r.Err, &se):
-		return "error_http"
-	case errors.Is(r.Err, feed.ErrNotAFeed), errors.Is(r.Err, feed.ErrMalformed),
-		errors.Is(r.Err, feed.ErrEncoding), errors.Is(r.Err, page.ErrNoArticles):
-		return "error_parse"
-	case errors.As(r.Err, &ue), errors.Is(r.Err, context.DeadlineExceeded):
-		return "error_network"
-	}
-	return "error_other"
 }
 
 // pageBytes adapts the fetcher's page fetch to the page reader.
@@ -396,6 +370,7 @@ func (a *app) startBot(g *group) error {
 		}
 		b, err := bot.New(bot.Options{
 			Telegram: botTelegram{Client: tg, replies: replies}, Store: a.store, Feeds: a.store, Checker: a.fetcher, Pages: a.fetcher,
+			Offers: a.store, Alerts: a.store, Ops: a.store, Stories: a.store, Deliveries: a.store,
 			Catalog: a.cfg.Catalog, BotID: me.ID, BotUsername: me.Username,
 			AdminChats: a.cfg.Telegram.AdminChatIDs, Logger: a.log,
 		})

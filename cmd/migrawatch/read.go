@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -179,32 +178,34 @@ func savedPageURL(body []byte) string {
 	return ""
 }
 
-// explain puts a fetch or parse error in plain words, with what to do about it.
+// explain puts a fetch or parse error in plain words, with what to do
+// about it; feed.Classify says what the error is.
 func explain(err error) string {
 	msg := err.Error()
+	if errors.Is(err, os.ErrNotExist) {
+		return msg + ": no such file."
+	}
 	var se *feed.StatusError
-	var dnsErr *net.DNSError
-	switch {
-	case errors.Is(err, feed.ErrPrivateAddress):
+	switch feed.Classify(err) {
+	case feed.ClassPrivate:
 		return msg + ". MigraWatch refuses private and local addresses for feeds; for tests or a private deployment set MIGRAWATCH_ALLOW_PRIVATE_ADDRESSES=true."
-	case errors.Is(err, page.ErrNoArticles):
+	case feed.ClassNoArticles:
 		return msg + ": the page has no feed and no list of article links MigraWatch can recognise."
-	case errors.Is(err, feed.ErrNotAFeed):
+	case feed.ClassNotAFeed:
 		var nf *feed.NotAFeedError
 		if errors.As(err, &nf) && len(nf.Links) > 0 {
 			return msg + ". Use one of the advertised feed addresses instead."
 		}
 		return msg + "."
-	case errors.As(err, &se) && (se.Code == 401 || se.Code == 403):
-		return msg + ". Some sites block servers and unknown clients; the feed may still work from another network."
-	case errors.As(err, &se):
+	case feed.ClassStatus:
+		if errors.As(err, &se) && (se.Code == 401 || se.Code == 403) {
+			return msg + ". Some sites block servers and unknown clients; the feed may still work from another network."
+		}
 		return msg + "."
-	case errors.As(err, &dnsErr):
-		return msg + ": the host name does not resolve (a typo, or no network)."
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
+	case feed.ClassNetwork:
+		return msg + ": the site cannot be reached (a typo in the host name, or no network)."
+	case feed.ClassTimeout:
 		return msg + ": the server did not answer in time."
-	case errors.Is(err, os.ErrNotExist):
-		return msg + ": no such file."
 	}
 	return msg
 }

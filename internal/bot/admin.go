@@ -3,7 +3,6 @@ package bot
 import (
 	"cmp"
 	"context"
-	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -14,9 +13,7 @@ import (
 	"github.com/migrawatch/migrawatch/internal/news"
 )
 
-// OpsStats is what the operator view of /status reads. The Redis store the
-// bot is given as its Store provides it; without it the operator view says
-// that the figures are unavailable.
+// OpsStats is what the operator view of /status reads (the Redis store).
 type OpsStats interface {
 	// Feeds returns every registered feed with its polling state.
 	Feeds(ctx context.Context) ([]news.FeedState, error)
@@ -26,8 +23,7 @@ type OpsStats interface {
 	Deliveries(ctx context.Context, since time.Time) (int, error)
 }
 
-// StoryStats gives the daily story counts that /stats draws. The Redis
-// store provides it.
+// StoryStats gives the daily story counts that /stats draws (the Redis store).
 type StoryStats interface {
 	// StoryCounts returns days UTC days up to and including last, oldest first.
 	StoryCounts(ctx context.Context, last time.Time, days int) ([]news.DayCounts, error)
@@ -40,9 +36,6 @@ const (
 	// statsDays is the span of the /stats chart.
 	statsDays = 28
 )
-
-// errNoOpsStats means the bot's store keeps no operator figures.
-var errNoOpsStats = errors.New("store keeps no operator statistics")
 
 // isOperator reports whether the chat the update came from is one of the
 // operators' chats (MIGRAWATCH_ADMIN_CHAT_IDS).
@@ -73,10 +66,7 @@ func (b *Bot) cmdStatusOps(ctx context.Context, r *request) error {
 // opsView renders the operator view: failing feeds (the worst first, and
 // why), the delivery queues and the deliveries of the last hour.
 func (b *Bot) opsView(ctx context.Context, lang string) (string, error) {
-	st, ok := b.store.(OpsStats)
-	if !ok {
-		return "", errNoOpsStats
-	}
+	st := b.opts.Ops
 	feeds, err := st.Feeds(ctx)
 	if err != nil {
 		return "", err
@@ -133,11 +123,7 @@ func (b *Bot) cmdStats(ctx context.Context, r *request) error {
 	if !b.isOperator(r) {
 		return b.reply(ctx, r, tr(r.lang, "stats_refused"))
 	}
-	st, ok := b.store.(StoryStats)
-	if !ok {
-		return b.reply(ctx, r, tr(r.lang, "ops_unavailable"))
-	}
-	counts, err := st.StoryCounts(ctx, b.now(), statsDays)
+	counts, err := b.opts.Stories.StoryCounts(ctx, b.now(), statsDays)
 	if err != nil {
 		return err
 	}

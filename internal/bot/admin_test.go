@@ -18,7 +18,8 @@ var (
 	_ OpsStats       = (*store.Store)(nil)
 	_ StoryStats     = (*store.Store)(nil)
 	_ PageOffers     = (*store.Store)(nil)
-	_ lastDeliveries = (*store.Store)(nil)
+	_ LastDeliveries = (*store.Store)(nil)
+	_ AlertStore     = (*store.Store)(nil)
 )
 
 // opsGroup is the operators' group in these tests.

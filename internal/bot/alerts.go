@@ -12,9 +12,7 @@ import (
 	"github.com/migrawatch/migrawatch/internal/news"
 )
 
-// AlertStore is the part of the store the alert commands use. The Redis
-// store the bot is given as its Store provides it too; a Store without it
-// makes the alert commands answer that alerts are unavailable.
+// AlertStore is the part of the store the alert commands use (the Redis store).
 type AlertStore interface {
 	// AddAlert stores a (its ID set) unless the chat has max alerts
 	// (then an error matching news.ErrAlertLimit); added is false when the
@@ -32,17 +30,6 @@ const cbAlertDel = "ar"
 // testAlertShown is how many matching titles /testalert lists.
 const testAlertShown = 5
 
-// errNoAlertStore means the bot's store cannot keep alerts.
-var errNoAlertStore = errors.New("store keeps no alerts")
-
-func (b *Bot) alertStore() (AlertStore, error) {
-	s, ok := b.store.(AlertStore)
-	if !ok {
-		return nil, errNoAlertStore
-	}
-	return s, nil
-}
-
 // cmdAlert adds a keyword alert: the query is checked, and the answer shows
 // it as the user typed it. The canonical form (alert.Query.String) only
 // serves to recognize the same query written differently.
@@ -55,10 +42,7 @@ func (b *Bot) cmdAlert(ctx context.Context, r *request) error {
 	if err != nil {
 		return b.replyQueryError(ctx, r, query, err)
 	}
-	st, err := b.alertStore()
-	if err != nil {
-		return err
-	}
+	st := b.opts.Alerts
 	existing, err := st.ChatAlerts(ctx, r.chat.ID)
 	if err != nil {
 		return err
@@ -116,10 +100,7 @@ func (b *Bot) cmdAlerts(ctx context.Context, r *request) error {
 }
 
 func (b *Bot) sendAlertList(ctx context.Context, r *request, head string, edit bool) error {
-	st, err := b.alertStore()
-	if err != nil {
-		return err
-	}
+	st := b.opts.Alerts
 	alerts, err := st.ChatAlerts(ctx, r.chat.ID)
 	if err != nil {
 		return err
@@ -151,10 +132,7 @@ func (b *Bot) cbAlertRemove(ctx context.Context, r *request) error {
 	if r.args == "" {
 		return errBadCallback
 	}
-	st, err := b.alertStore()
-	if err != nil {
-		return err
-	}
+	st := b.opts.Alerts
 	removed, err := st.RemoveAlert(ctx, r.chat.ID, r.args)
 	if err != nil {
 		return err
@@ -177,10 +155,7 @@ func (b *Bot) cmdTestAlert(ctx context.Context, r *request) error {
 	if err != nil {
 		return b.replyQueryError(ctx, r, query, err)
 	}
-	st, err := b.alertStore()
-	if err != nil {
-		return err
-	}
+	st := b.opts.Alerts
 	recent, err := st.Recent(ctx, b.now(), 0)
 	if err != nil {
 		return err

@@ -17,8 +17,8 @@ import (
 	"time"
 	_ "time/tzdata" // /tz must know every IANA zone even on a minimal image
 
-	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/subscribe"
 )
 
 // Telegram is the part of the Bot API the bot calls.
@@ -56,24 +56,32 @@ type Store interface {
 // (*feed.Fetcher). Errors match feed.ErrPrivateAddress, feed.ErrBadURL,
 // feed.ErrNotAFeed (a *feed.NotAFeedError lists the feeds an HTML page
 // advertises), feed.ErrMalformed or *feed.StatusError.
-type FeedChecker interface {
-	Check(ctx context.Context, url string) (*feed.CheckResult, error)
-}
+type FeedChecker = subscribe.Checker
 
 // Feeds registers user-added feeds with the poller and reads a feed's
 // source and health.
-type Feeds interface {
-	RegisterFeed(ctx context.Context, src news.Source) error
-	// Feed returns a registered feed; ok is false for one never registered.
-	Feed(ctx context.Context, id string) (news.FeedState, bool, error)
-}
+type Feeds = subscribe.Feeds
 
-// Options configures a Bot. Telegram, Store, Feeds and Checker are required.
+// Options configures a Bot. Every dependency is a field, and all of them
+// (Telegram through Deliveries) are required, so that a store or a fake
+// missing a method is a compile error rather than a command that quietly
+// stops working.
 type Options struct {
 	Telegram Telegram
 	Store    Store
 	Feeds    Feeds
 	Checker  FeedChecker
+	// Pages reads HTML pages for page subscriptions; Offers keeps the
+	// pages offered to a chat until the user taps "watch".
+	Pages  PageFetcher
+	Offers PageOffers
+	// Alerts keeps the keyword alerts and the recent articles /testalert reads.
+	Alerts AlertStore
+	// Ops gives the operator view of /status, Stories the /stats chart.
+	Ops     OpsStats
+	Stories StoryStats
+	// Deliveries tells /status when the chat last received a message.
+	Deliveries LastDeliveries
 	// Catalog is the curated source catalog offered by /sources.
 	Catalog []news.Source
 	// Topics a chat may follow; default ["migration"]. The first is the one
@@ -83,17 +91,9 @@ type Options struct {
 	// rights in a channel, the name to tell /cmd@us from /cmd@otherbot.
 	BotID       int64
 	BotUsername string
-	// LastDelivery, when set, tells /status when the chat last received a
-	// message. When nil and the Store has a LastDelivery method (the Redis
-	// store does), that method is used.
-	LastDelivery func(ctx context.Context, chatID int64) (time.Time, bool, error)
 	// AdminChats are the operators' chats (MIGRAWATCH_ADMIN_CHAT_IDS): there
 	// /status adds the operator view and /stats draws the stories per day.
 	AdminChats []int64
-	// Pages reads HTML pages for page subscriptions; when nil, the Checker
-	// is used if it can (*feed.Fetcher can). Without either, a page without
-	// a feed is refused as before.
-	Pages PageFetcher
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Logger receives one line per failed update (default slog.Default()).
@@ -116,17 +116,15 @@ type Options struct {
 
 // Bot handles Telegram updates. It is safe for concurrent use.
 type Bot struct {
-	tg      Telegram
-	store   Store
-	feeds   Feeds
-	checker FeedChecker
-	opts    Options
-	log     *slog.Logger
-	now     func() time.Time
+	tg    Telegram
+	store Store
+	feeds Feeds
+	subs  *subscribe.Subscriptions
+	opts  Options
+	log   *slog.Logger
+	now   func() time.Time
 
 	catalog   []news.Source
-	byID      map[string]news.Source
-	byURL     map[string]news.Source
 	cmds      map[string]command
 	callbacks map[string]callback
 	cmdLimit  *limiter
@@ -136,8 +134,9 @@ type Bot struct {
 
 // New returns a Bot with opts.
 func New(opts Options) (*Bot, error) {
-	if opts.Telegram == nil || opts.Store == nil || opts.Feeds == nil || opts.Checker == nil {
-		return nil, errors.New("bot: Telegram, Store, Feeds and Checker are required")
+	if opts.Telegram == nil || opts.Store == nil || opts.Feeds == nil || opts.Checker == nil || opts.Pages == nil ||
+		opts.Offers == nil || opts.Alerts == nil || opts.Ops == nil || opts.Stories == nil || opts.Deliveries == nil {
+		return nil, errors.New("bot: Telegram, Store, Feeds, Checker, Pages, Offers, Alerts, Ops, Stories and Deliveries are required")
 	}
 	if len(opts.Topics) == 0 {
 		opts.Topics = []string{"migration"}
@@ -154,41 +153,31 @@ func New(opts Options) (*Bot, error) {
 	if opts.Mute <= 0 {
 		opts.Mute = time.Minute
 	}
-	if opts.MaxFeeds <= 0 {
-		opts.MaxFeeds = 200
-	}
 	if opts.MaxImportBytes <= 0 {
 		opts.MaxImportBytes = 1 << 20
 	}
 	if opts.MaxImportFeeds <= 0 {
 		opts.MaxImportFeeds = 100
 	}
-	if opts.CheckTimeout <= 0 {
-		opts.CheckTimeout = 30 * time.Second
-	}
-	if opts.ImportTimeout <= 0 {
-		opts.ImportTimeout = 2 * time.Minute
-	}
-	if ld, ok := opts.Store.(lastDeliveries); ok && opts.LastDelivery == nil {
-		opts.LastDelivery = ld.LastDelivery
-	}
-	if pf, ok := opts.Checker.(PageFetcher); ok && opts.Pages == nil {
-		opts.Pages = pf
-	}
 	opts.BotUsername = strings.TrimPrefix(opts.BotUsername, "@")
 	b := &Bot{
-		tg: opts.Telegram, store: opts.Store, feeds: opts.Feeds, checker: opts.Checker,
+		tg: opts.Telegram, store: opts.Store, feeds: opts.Feeds,
 		opts: opts, log: opts.Logger, now: opts.Now,
-		byID: map[string]news.Source{}, byURL: map[string]news.Source{},
 	}
 	for _, s := range opts.Catalog {
 		if s.ID == "" || len(s.ID) > maxSourceIDLen {
 			return nil, fmt.Errorf("bot: catalog source id %q is empty or longer than %d bytes", s.ID, maxSourceIDLen)
 		}
 		b.catalog = append(b.catalog, s)
-		b.byID[strings.ToLower(s.ID)] = s
-		b.byURL[canonicalURL(s.URL)] = s
 	}
+	subs, err := subscribe.New(subscribe.Options{
+		Store: opts.Store, Feeds: opts.Feeds, Checker: opts.Checker, Pages: opts.Pages, Offers: opts.Offers,
+		Catalog: opts.Catalog, MaxFeeds: opts.MaxFeeds, CheckTimeout: opts.CheckTimeout, ImportTimeout: opts.ImportTimeout,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	b.subs = subs
 	b.cmds = b.commands()
 	b.callbacks = b.callbackHandlers()
 	b.cmdLimit = newLimiter(opts.CommandsPerMinute, time.Minute, opts.Mute, opts.Now)

@@ -307,9 +307,7 @@ func TestSettings_Commands(t *testing.T) {
 
 func TestStatus_ShowsSettingsAndFeedHealth(t *testing.T) {
 	h := newHarness(t, func(o *Options) {
-		o.LastDelivery = func(ctx context.Context, chatID int64) (time.Time, bool, error) {
-			return time.Date(2026, 3, 1, 8, 15, 0, 0, time.UTC), true, nil
-		}
+		o.Deliveries = lastDeliveryAt(time.Date(2026, 3, 1, 8, 15, 0, 0, time.UTC))
 	})
 	ctx := context.Background()
 	h.reply(bob.ID, bob, "/subscribe iom-en")
@@ -803,4 +801,11 @@ func TestLifecycle_MessageFromGoneChatReactivatesIt(t *testing.T) {
 	if c := h.chat(bob.ID); c.Status != news.StatusActive {
 		t.Errorf("status = %q, want active", c.Status)
 	}
+}
+
+// lastDeliveryAt says every chat last received a message at t.
+type lastDeliveryAt time.Time
+
+func (t lastDeliveryAt) LastDelivery(context.Context, int64) (time.Time, bool, error) {
+	return time.Time(t), true, nil
 }

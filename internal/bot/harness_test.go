@@ -76,7 +76,19 @@ type harness struct {
 type harnessOption func(*Options)
 
 func withGuard() harnessOption {
-	return func(o *Options) { o.Checker = feed.NewFetcher(feed.Options{}) }
+	return func(o *Options) {
+		f := feed.NewFetcher(feed.Options{})
+		o.Checker, o.Pages = f, f
+	}
+}
+
+// storeOptions names the Redis store for every dependency it serves, as
+// cmd/migrawatch does, and f as the feed checker and page reader.
+func storeOptions(st *store.Store, f *feed.Fetcher) Options {
+	return Options{
+		Store: st, Feeds: st, Offers: st, Alerts: st, Ops: st, Stories: st, Deliveries: st,
+		Checker: f, Pages: f,
+	}
 }
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
@@ -94,16 +106,14 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	}
 	rdb, prefix := storetest.Redis(t)
 	h.st = store.New(rdb, prefix)
-	o := Options{
-		Telegram: client, Store: h.st, Feeds: h.st,
-		// The test feeds are on loopback, which the guard refuses; withGuard turns it on.
-		Checker:     feed.NewFetcher(feed.Options{AllowPrivateAddresses: true}),
-		Catalog:     testCatalog(),
-		BotID:       telegramtest.BotID,
-		BotUsername: h.tg.Me().Username,
-		Now:         h.clock.Now,
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}
+	// The test feeds are on loopback, which the guard refuses; withGuard turns it on.
+	o := storeOptions(h.st, feed.NewFetcher(feed.Options{AllowPrivateAddresses: true}))
+	o.Telegram = client
+	o.Catalog = testCatalog()
+	o.BotID = telegramtest.BotID
+	o.BotUsername = h.tg.Me().Username
+	o.Now = h.clock.Now
+	o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, f := range opts {
 		f(&o)
 	}

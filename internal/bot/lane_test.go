@@ -66,12 +66,11 @@ func newLaneHarness(t *testing.T) *laneHarness {
 		Global: deliver.Rate{N: 30, Per: time.Second}, PerChat: deliver.Rate{N: 1, Per: time.Second},
 		PerGroup: deliver.Rate{N: 20, Per: time.Minute}, Logger: quiet,
 	})
-	b, err := New(Options{
-		Telegram: laneTelegram{Client: client, replies: h.replies}, Store: h.st, Feeds: h.st,
-		Checker: feed.NewFetcher(feed.Options{AllowPrivateAddresses: true}),
-		Catalog: testCatalog(), BotID: telegramtest.BotID, BotUsername: h.tg.Me().Username,
-		Logger: quiet, CommandsPerMinute: 1000,
-	})
+	o := storeOptions(h.st, feed.NewFetcher(feed.Options{AllowPrivateAddresses: true}))
+	o.Telegram = laneTelegram{Client: client, replies: h.replies}
+	o.Catalog, o.BotID, o.BotUsername = testCatalog(), telegramtest.BotID, h.tg.Me().Username
+	o.Logger, o.CommandsPerMinute = quiet, 1000
+	b, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

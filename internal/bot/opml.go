@@ -11,11 +11,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/subscribe"
 )
 
 // OPML 2.0 (https://opml.org/spec2.opml): subscription lists are outlines
@@ -110,7 +109,7 @@ func (b *Bot) cmdExport(ctx context.Context, r *request) error {
 	}
 	var sources []news.Source
 	for _, id := range ids {
-		if s, ok := b.byID[strings.ToLower(id)]; ok {
+		if s, ok := b.subs.Catalog(id); ok {
 			sources = append(sources, s)
 			continue
 		}
@@ -155,9 +154,6 @@ func hasOPMLName(d *news.FileRef) bool {
 	return strings.EqualFold(path.Ext(d.Name), ".opml")
 }
 
-// importConcurrency is how many feeds of an import are checked at once.
-const importConcurrency = 4
-
 // importOPML subscribes the chat to every feed of an OPML document it was
 // sent, checking each one like /subscribe, and sums up what happened.
 func (b *Bot) importOPML(ctx context.Context, r *request) error {
@@ -195,74 +191,22 @@ func (b *Bot) importOPML(ctx context.Context, r *request) error {
 		return err
 	}
 
-	type result struct {
-		url string
-		src news.Source
-		err error
-	}
-	results := make([]result, len(urls))
-	// The whole check is bounded: feeds not checked in time count as failed.
-	cctx, cancel := context.WithTimeout(ctx, b.opts.ImportTimeout)
-	defer cancel()
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, importConcurrency)
-	for i, raw := range urls {
-		results[i].url = raw
-		u, ok := webURL(raw)
-		if !ok {
-			results[i].err = feed.ErrBadURL
-			continue
-		}
-		if s, ok := b.byURL[canonicalURL(u)]; ok {
-			results[i].src = s // catalog feeds are curated and polled already
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-cctx.Done():
-				results[i].err = cctx.Err()
-				return
-			}
-			defer func() { <-sem }()
-			results[i].src, _, results[i].err = b.resolveFeed(cctx, u)
-		}()
-	}
-	wg.Wait()
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-
-	existing, err := b.store.ChatFeeds(ctx, r.chat.ID)
+	results, err := b.subs.AddAll(ctx, r.chat.ID, urls)
 	if err != nil {
 		return err
 	}
 	var added, already, failed []string
 	for _, res := range results {
-		if res.err != nil {
-			failed = append(failed, "❌ "+escapeHTML(truncate(res.url, 80))+": "+escapeHTML(reasonText(r.lang, res.err)))
-			continue
+		switch {
+		case res.Err != nil:
+			failed = append(failed, "❌ "+escapeHTML(truncate(res.Input, 80))+": "+escapeHTML(reasonText(r.lang, res.Err)))
+		case res.Outcome == subscribe.Already:
+			already = append(already, escapeHTML(res.Source.Name))
+		case res.Outcome == subscribe.TooMany:
+			failed = append(failed, "❌ "+escapeHTML(truncate(res.Input, 80))+": "+escapeHTML(tr(r.lang, "reason_too_many")))
+		default:
+			added = append(added, "✅ "+escapeHTML(truncate(res.Source.Name, 80)))
 		}
-		if slices.Contains(existing, res.src.ID) {
-			already = append(already, escapeHTML(res.src.Name))
-			continue
-		}
-		if len(existing) >= b.opts.MaxFeeds {
-			failed = append(failed, "❌ "+escapeHTML(truncate(res.url, 80))+": "+escapeHTML(tr(r.lang, "reason_too_many")))
-			continue
-		}
-		if _, isCatalog := b.byID[strings.ToLower(res.src.ID)]; !isCatalog {
-			if err := b.feeds.RegisterFeed(ctx, res.src); err != nil {
-				return err
-			}
-		}
-		if _, err := b.store.Subscribe(ctx, r.chat.ID, res.src.ID); err != nil {
-			return err
-		}
-		existing = append(existing, res.src.ID)
-		added = append(added, "✅ "+escapeHTML(truncate(res.src.Name, 80)))
 	}
 	var s strings.Builder
 	s.WriteString(tr(r.lang, "import_summary", "added", len(added), "already", len(already), "failed", len(failed)))

@@ -1,192 +1,79 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
-
-	"github.com/PuerkitoBio/goquery"
 
 	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/page"
+	"github.com/migrawatch/migrawatch/internal/subscribe"
 )
 
 // PageFetcher fetches an HTML page behind the same SSRF guard, limits and
 // charset handling as feeds (*feed.Fetcher). Errors match the same sentinels
 // as FeedChecker's.
-type PageFetcher interface {
-	FetchPage(ctx context.Context, url string) (*feed.Response, error)
-}
+type PageFetcher = subscribe.Pages
 
 // PageOffers keeps the page addresses a chat was offered to watch until the
 // user taps the button, which carries only the source id (callback data is
-// at most 64 bytes). The Redis store provides it; without it pages are not
-// offered.
-type PageOffers interface {
-	SavePageOffer(ctx context.Context, chatID int64, id, url string, ttl time.Duration) error
-	PageOffer(ctx context.Context, chatID int64, id string) (url string, ok bool, err error)
-}
+// at most 64 bytes).
+type PageOffers = subscribe.Offers
 
-// lastDeliveries is the store's record of each chat's last delivery.
-type lastDeliveries interface {
+// LastDeliveries is the store's record of each chat's last delivery, for /status.
+type LastDeliveries interface {
 	LastDelivery(ctx context.Context, chatID int64) (time.Time, bool, error)
 }
 
 // cbWatch is the callback verb of the "watch this page" button: "wp:<source id>".
 const cbWatch = "wp"
 
-// Bounds of page subscriptions.
-const (
-	// pageOfferTTL is how long a "watch this page" button stays valid.
-	pageOfferTTL = 24 * time.Hour
-	// pageNewestShown is how many article titles the confirmation lists.
-	pageNewestShown = 3
-)
-
-// listing is what a news listing page yields.
-type listing struct {
-	URL      string // final URL after redirects
-	Name     string
-	Language string
-	Articles []page.Link
-}
-
-// readListing fetches the page at u and finds its article links. It fails
-// with page.ErrNoArticles when the page lists none.
-func (b *Bot) readListing(ctx context.Context, u string) (listing, error) {
-	ctx, cancel := context.WithTimeout(ctx, b.opts.CheckTimeout)
-	defer cancel()
-	resp, err := b.opts.Pages.FetchPage(ctx, u)
-	if err != nil {
-		return listing{}, err
-	}
-	l := listing{URL: resp.URL}
-	if l.URL == "" {
-		l.URL = u
-	}
-	l.Articles, err = page.Discover(resp.Body, l.URL, page.Options{Canonical: feed.CanonicalURL})
-	if err == nil && len(l.Articles) == 0 {
-		err = page.ErrNoArticles
-	}
-	if err != nil {
-		return listing{}, err
-	}
-	l.Name, l.Language = pageIdentity(resp.Body)
-	if l.Name == "" {
-		l.Name = hostOf(l.URL)
-	}
-	l.Name = truncate(l.Name, 120)
-	return l, nil
-}
-
-// pageIdentity reads a page's site name (og:site_name, else <title>) and
-// its language when it is one of MigraWatch's.
-func pageIdentity(body []byte) (name, lang string) {
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
-	if err != nil {
-		return "", ""
-	}
-	name, _ = doc.Find(`meta[property="og:site_name"]`).First().Attr("content")
-	if name = strings.Join(strings.Fields(name), " "); name == "" {
-		name = strings.Join(strings.Fields(doc.Find("title").First().Text()), " ")
-	}
-	if code, ok := doc.Find("html").First().Attr("lang"); ok {
-		if l := uiLanguage(code); strings.HasPrefix(strings.ToLower(code), l) {
-			lang = l
-		}
-	}
-	return name, lang
-}
-
-// offerPage answers /subscribe of a page that is not a feed (notFeed). A
-// page advertising no feed but listing articles gets a button to watch it
-// as a page; anything else gets the "not a feed" answer.
-func (b *Bot) offerPage(ctx context.Context, r *request, u string, notFeed error) error {
-	var naf *feed.NotAFeedError
-	offers, canOffer := b.store.(PageOffers)
-	if !canOffer || b.opts.Pages == nil || !errors.As(notFeed, &naf) || !naf.HTML || len(naf.Links) > 0 {
-		return b.reply(ctx, r, tr(r.lang, "sub_not_feed", "url", u))
-	}
-	l, err := b.readListing(ctx, u)
-	if err != nil {
-		if ctx.Err() != nil {
-			return err
-		}
-		b.log.Info("bot: page check failed", "chat_id", r.chat.ID, "feed_url", u, "err", err)
-		return b.reply(ctx, r, tr(r.lang, "sub_not_feed", "url", u))
-	}
-	id := feed.SourceID(u)
-	if err := offers.SavePageOffer(ctx, r.chat.ID, id, u, pageOfferTTL); err != nil {
-		return err
-	}
-	return b.reply(ctx, r,
-		tr(r.lang, "page_offer", "url", u, "n", len(l.Articles), "title", truncate(l.Articles[0].Text, 120)),
-		[]news.Button{{Text: tr(r.lang, "btn_watch_page"), Data: cbWatch + ":" + id}})
-}
+// pageNewestShown is how many article titles the confirmation of a watched
+// page lists.
+const pageNewestShown = 3
 
 // cbWatchPage follows the page offered under the tapped button: it reads
 // the page again, registers it as a page source and subscribes the chat.
 func (b *Bot) cbWatchPage(ctx context.Context, r *request) error {
-	offers, ok := b.store.(PageOffers)
-	if !ok || b.opts.Pages == nil || r.args == "" {
+	if r.args == "" {
 		return errBadCallback
 	}
-	u, ok, err := offers.PageOffer(ctx, r.chat.ID, r.args)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errBadCallback
-	}
-	l, err := b.readListing(ctx, u)
+	res, err := b.subs.Watch(ctx, r.chat.ID, r.args)
+	var se *subscribe.SourceError
 	switch {
 	case err == nil:
-	case ctx.Err() != nil:
+	case errors.Is(err, subscribe.ErrOfferExpired):
+		return errBadCallback
+	case ctx.Err() != nil || !errors.As(err, &se):
 		return err
 	case errors.Is(err, page.ErrNoArticles):
-		return b.edit(ctx, r, tr(r.lang, "page_no_articles", "url", u))
+		return b.edit(ctx, r, tr(r.lang, "page_no_articles", "url", se.URL))
 	case errors.Is(err, feed.ErrPrivateAddress):
-		return b.edit(ctx, r, tr(r.lang, "sub_private", "url", u))
+		return b.edit(ctx, r, tr(r.lang, "sub_private", "url", se.URL))
 	default:
-		b.log.Info("bot: page check failed", "chat_id", r.chat.ID, "feed_url", u, "err", err)
-		return b.edit(ctx, r, tr(r.lang, "page_failed", "url", u, "reason", reasonText(r.lang, err)))
+		b.log.Info("bot: page check failed", "chat_id", r.chat.ID, "feed_url", se.URL, "err", err)
+		return b.edit(ctx, r, tr(r.lang, "page_failed", "url", se.URL, "reason", reasonText(r.lang, err)))
 	}
-	src, isCatalog := b.byURL[canonicalURL(l.URL)]
-	if !isCatalog {
-		src = news.Source{ID: feed.SourceID(l.URL), Name: l.Name, URL: l.URL, Language: l.Language, Kind: news.KindPage}
-		if err := b.feeds.RegisterFeed(ctx, src); err != nil {
-			return err
-		}
-	}
-	feeds, err := b.store.ChatFeeds(ctx, r.chat.ID)
-	if err != nil {
-		return err
-	}
-	if slices.Contains(feeds, src.ID) {
-		return b.edit(ctx, r, tr(r.lang, "sub_already", "name", src.Name))
-	}
-	if len(feeds) >= b.opts.MaxFeeds {
-		return b.edit(ctx, r, tr(r.lang, "sub_too_many", "max", b.opts.MaxFeeds))
-	}
-	if _, err := b.store.Subscribe(ctx, r.chat.ID, src.ID); err != nil {
-		return err
+	switch res.Outcome {
+	case subscribe.Already:
+		return b.edit(ctx, r, tr(r.lang, "sub_already", "name", res.Source.Name))
+	case subscribe.TooMany:
+		return b.edit(ctx, r, tr(r.lang, "sub_too_many", "max", b.subs.MaxFeeds()))
 	}
 	var newest strings.Builder
-	for _, a := range l.Articles[:min(len(l.Articles), pageNewestShown)] {
+	for _, a := range res.Articles[:min(len(res.Articles), pageNewestShown)] {
 		newest.WriteString("\n• " + escapeHTML(truncate(a.Text, 120)))
 	}
-	return b.edit(ctx, r, tr(r.lang, "page_done", "name", src.Name, "n", len(l.Articles), "newest", rawHTML(newest.String())))
+	return b.edit(ctx, r, tr(r.lang, "page_done", "name", res.Source.Name, "n", len(res.Articles), "newest", rawHTML(newest.String())))
 }
 
 // withKind notes after name that source id is a watched web page rather
 // than a feed (kind as registered, else as in the catalog).
 func (b *Bot) withKind(lang, id, name string, kind news.SourceKind) string {
 	if kind == "" {
-		if s, ok := b.byID[strings.ToLower(id)]; ok {
+		if s, ok := b.subs.Catalog(id); ok {
 			kind = s.Kind
 		}
 	}
@@ -194,12 +81,6 @@ func (b *Bot) withKind(lang, id, name string, kind news.SourceKind) string {
 		return name
 	}
 	return name + " (" + tr(lang, "kind_page") + ")"
-}
-
-func hostOf(u string) string {
-	_, rest, _ := strings.Cut(u, "://")
-	host, _, _ := strings.Cut(rest, "/")
-	return host
 }
 
 func init() {

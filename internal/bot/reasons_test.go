@@ -52,7 +52,7 @@ func realErrors(t *testing.T) map[string]error {
 
 	out := map[string]error{}
 	fetch := func(f *feed.Fetcher, u string) error {
-		_, err := f.Check(ctx, u)
+		_, err := f.Check(ctx, feed.Request{URL: u})
 		if err == nil {
 			t.Fatalf("%s: no error", u)
 		}
@@ -68,6 +68,7 @@ func realErrors(t *testing.T) map[string]error {
 	out["reason_bad_url"] = fetch(open, "ftp://example.org/rss")
 	out["reason_robots"] = fmt.Errorf("poll: %s: %w", srv.URL, page.ErrDisallowed)
 	out["reason_no_articles"] = fmt.Errorf("poll: %s: %w", srv.URL, page.ErrNoArticles)
+	out["reason_robots_unreachable"] = robotsUnreachable(t, srv.URL)
 	return out
 }
 
@@ -133,5 +134,29 @@ func TestStatus_FeedErrorsInTheChatsLanguage(t *testing.T) {
 	}
 	if !errors.Is(errs["reason_private"], feed.ErrPrivateAddress) {
 		t.Errorf("the guarded fetch failed otherwise: %v", errs["reason_private"])
+	}
+}
+
+// robotsUnreachable is the error the page reader gives for a site whose
+// robots.txt answers 503.
+func robotsUnreachable(t *testing.T, site string) error {
+	t.Helper()
+	robots := page.NewRobotsCache(func(context.Context, string) (int, []byte, error) { return 503, nil, nil }, "MigraWatch", time.Hour, nil)
+	err := (&page.Reader{Robots: robots}).Allowed(context.Background(), site+"/news/1")
+	if err == nil {
+		t.Fatal("an unreadable robots.txt allowed the site")
+	}
+	return fmt.Errorf("poll: %w", err)
+}
+
+func TestReasonText_UnreachableRobotsIsNotSaidToForbid(t *testing.T) {
+	err := robotsUnreachable(t, "https://2m.ma")
+	for _, lang := range news.Languages {
+		if got, want := reasonText(lang, err), tr(lang, "reason_robots_unreachable"); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+		if got, _ := errorReason(lang, err.Error()); got == tr(lang, "reason_robots") {
+			t.Errorf("%s: an unreachable robots.txt said to forbid reading: %q", lang, got)
+		}
 	}
 }

@@ -231,16 +231,14 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 	s.WriteString("\n\n" + tr(r.lang, "status_settings",
 		"mode", rawHTML(b.modeText(r.lang, c)), "langs", langsText(r.lang, c),
 		"topics", topics, "tz", c.TZ, "quiet", quiet))
-	if b.opts.LastDelivery != nil {
-		when, ok, err := b.opts.LastDelivery(ctx, c.ID)
-		switch {
-		case err != nil:
-			b.log.Warn("bot: last delivery", "chat_id", c.ID, "err", err)
-		case ok:
-			s.WriteString("\n" + tr(r.lang, "status_last_sent", "when", formatWhen(when, c.TZ)))
-		default:
-			s.WriteString("\n" + tr(r.lang, "status_never_sent"))
-		}
+	when, ok, err := b.opts.Deliveries.LastDelivery(ctx, c.ID)
+	switch {
+	case err != nil:
+		b.log.Warn("bot: last delivery", "chat_id", c.ID, "err", err)
+	case ok:
+		s.WriteString("\n" + tr(r.lang, "status_last_sent", "when", formatWhen(when, c.TZ)))
+	default:
+		s.WriteString("\n" + tr(r.lang, "status_never_sent"))
 	}
 	feeds, err := b.store.ChatFeeds(ctx, c.ID)
 	if err != nil {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/subscribe"
 )
 
 // unverifiedMark follows the name of a catalog source whose address nobody
@@ -134,7 +136,7 @@ func (b *Bot) cbToggleSource(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	src, ok := b.byID[strings.ToLower(id)]
+	src, ok := b.subs.Catalog(id)
 	if !ok {
 		return errBadCallback
 	}
@@ -143,22 +145,20 @@ func (b *Bot) cbToggleSource(ctx context.Context, r *request) error {
 		return err
 	}
 	if !removed {
-		n, err := b.store.ChatFeeds(ctx, r.chat.ID)
+		res, err := b.subs.Add(ctx, r.chat.ID, src.ID)
 		if err != nil {
 			return err
 		}
-		if len(n) >= b.opts.MaxFeeds {
-			return b.reply(ctx, r, tr(r.lang, "sub_too_many", "max", b.opts.MaxFeeds))
-		}
-		if _, err := b.store.Subscribe(ctx, r.chat.ID, src.ID); err != nil {
-			return err
+		if res.Outcome == subscribe.TooMany {
+			return b.reply(ctx, r, tr(r.lang, "sub_too_many", "max", b.subs.MaxFeeds()))
 		}
 	}
 	return b.sendSourcesPage(ctx, r, lang, page, true)
 }
 
 // cmdSubscribe follows a catalog source by id, or any feed by URL after
-// checking it; a web page that advertises a feed gets that feed.
+// checking it; a web page that advertises a feed gets that feed, and one
+// that lists articles without a feed is offered to be watched as a page.
 func (b *Bot) cmdSubscribe(ctx context.Context, r *request) error {
 	arg := r.args
 	if arg == "" {
@@ -168,20 +168,15 @@ func (b *Bot) cmdSubscribe(ctx context.Context, r *request) error {
 		}
 		return b.reply(ctx, r, tr(r.lang, "sub_usage", "example", example))
 	}
-	if src, ok := b.byID[strings.ToLower(arg)]; ok {
-		return b.subscribeReply(ctx, r, src, false)
-	}
-	u, ok := webURL(arg)
-	if !ok {
-		return b.reply(ctx, r, tr(r.lang, "sub_bad_url", "url", arg))
-	}
-	if src, ok := b.byURL[canonicalURL(u)]; ok {
-		return b.subscribeReply(ctx, r, src, false)
-	}
-	if full, err := b.full(ctx, r); err != nil || full {
+	res, err := b.subs.Add(ctx, r.chat.ID, arg)
+	var se *subscribe.SourceError
+	if err != nil && (ctx.Err() != nil || !errors.As(err, &se)) {
 		return err
 	}
-	src, viaPage, err := b.resolveFeed(ctx, u)
+	u := ""
+	if se != nil {
+		u = se.URL
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, feed.ErrPrivateAddress):
@@ -189,137 +184,33 @@ func (b *Bot) cmdSubscribe(ctx context.Context, r *request) error {
 	case errors.Is(err, feed.ErrBadURL):
 		return b.reply(ctx, r, tr(r.lang, "sub_bad_url", "url", u))
 	case errors.Is(err, feed.ErrNotAFeed):
-		return b.offerPage(ctx, r, u, err)
-	case ctx.Err() != nil:
-		return err
+		return b.reply(ctx, r, tr(r.lang, "sub_not_feed", "url", u))
 	default:
 		b.log.Info("bot: feed check failed", "chat_id", r.chat.ID, "feed_url", u, "err", err)
 		return b.reply(ctx, r, tr(r.lang, "sub_failed", "url", u, "reason", reasonText(r.lang, err)))
 	}
-	if _, isCatalog := b.byID[strings.ToLower(src.ID)]; !isCatalog {
-		if err := b.feeds.RegisterFeed(ctx, src); err != nil {
-			return err
+	return b.subscribeReply(ctx, r, res)
+}
+
+// subscribeReply tells the chat what following a source did.
+func (b *Bot) subscribeReply(ctx context.Context, r *request, res subscribe.Result) error {
+	switch res.Outcome {
+	case subscribe.Already:
+		return b.reply(ctx, r, tr(r.lang, "sub_already", "name", res.Source.Name))
+	case subscribe.TooMany:
+		return b.reply(ctx, r, tr(r.lang, "sub_too_many", "max", b.subs.MaxFeeds()))
+	case subscribe.Offered:
+		return b.reply(ctx, r,
+			tr(r.lang, "page_offer", "url", res.Input, "n", len(res.Articles), "title", truncate(res.Articles[0].Text, 120)),
+			[]news.Button{{Text: tr(r.lang, "btn_watch_page"), Data: cbWatch + ":" + res.OfferID}})
+	case subscribe.Added:
+		if res.ViaPage {
+			return b.reply(ctx, r, tr(r.lang, "sub_via_page", "name", res.Source.Name, "url", res.Source.URL))
 		}
+		return b.reply(ctx, r, tr(r.lang, "sub_done", "name", res.Source.Name))
 	}
-	return b.subscribeReply(ctx, r, src, viaPage)
+	return fmt.Errorf("subscribe %q: no outcome", res.Input)
 }
-
-// full reports (and tells the user) that the chat follows MaxFeeds feeds.
-func (b *Bot) full(ctx context.Context, r *request) (bool, error) {
-	feeds, err := b.store.ChatFeeds(ctx, r.chat.ID)
-	if err != nil {
-		return true, err
-	}
-	if len(feeds) < b.opts.MaxFeeds {
-		return false, nil
-	}
-	return true, b.reply(ctx, r, tr(r.lang, "sub_too_many", "max", b.opts.MaxFeeds))
-}
-
-func (b *Bot) subscribeReply(ctx context.Context, r *request, src news.Source, viaPage bool) error {
-	feeds, err := b.store.ChatFeeds(ctx, r.chat.ID)
-	if err != nil {
-		return err
-	}
-	if slices.Contains(feeds, src.ID) {
-		return b.reply(ctx, r, tr(r.lang, "sub_already", "name", src.Name))
-	}
-	if len(feeds) >= b.opts.MaxFeeds {
-		return b.reply(ctx, r, tr(r.lang, "sub_too_many", "max", b.opts.MaxFeeds))
-	}
-	if _, err := b.store.Subscribe(ctx, r.chat.ID, src.ID); err != nil {
-		return err
-	}
-	if viaPage {
-		return b.reply(ctx, r, tr(r.lang, "sub_via_page", "name", src.Name, "url", src.URL))
-	}
-	return b.reply(ctx, r, tr(r.lang, "sub_done", "name", src.Name))
-}
-
-// resolveFeed checks u; when u is an HTML page advertising feeds, the first
-// advertised feed that checks out is taken and viaPage is true. The source
-// comes back with its id (a catalog id when the feed is in the catalog).
-func (b *Bot) resolveFeed(ctx context.Context, u string) (src news.Source, viaPage bool, err error) {
-	src, err = b.check(ctx, u)
-	var naf *feed.NotAFeedError
-	if err != nil && errors.As(err, &naf) && len(naf.Links) > 0 {
-		for _, link := range naf.Links[:min(3, len(naf.Links))] {
-			if s, lerr := b.check(ctx, link); lerr == nil {
-				src, err, viaPage = s, nil, true
-				break
-			}
-		}
-	}
-	if err != nil {
-		return news.Source{}, false, err
-	}
-	if s, ok := b.byURL[canonicalURL(src.URL)]; ok {
-		return s, viaPage, nil
-	}
-	return src, viaPage, nil
-}
-
-func (b *Bot) check(ctx context.Context, u string) (news.Source, error) {
-	ctx, cancel := context.WithTimeout(ctx, b.opts.CheckTimeout)
-	defer cancel()
-	res, err := b.checker.Check(ctx, u)
-	if err != nil {
-		return news.Source{}, err
-	}
-	src := news.Source{URL: u, Kind: news.KindFeed}
-	if res != nil {
-		src.Name = res.Title
-		if res.FinalURL != "" {
-			src.URL = res.FinalURL
-		}
-		if l := uiLanguage(res.Language); l == strings.ToLower(res.Language) || strings.HasPrefix(strings.ToLower(res.Language), l) {
-			src.Language = l
-		}
-	}
-	src.ID = feed.SourceID(src.URL)
-	if strings.TrimSpace(src.Name) == "" {
-		if pu, err := url.Parse(src.URL); err == nil {
-			src.Name = pu.Host
-		}
-	}
-	src.Name = truncate(strings.TrimSpace(src.Name), 120)
-	return src, nil
-}
-
-// reasonText says in lang why a feed could not be followed.
-func reasonText(lang string, err error) string {
-	var se *feed.StatusError
-	switch {
-	case errors.Is(err, feed.ErrPrivateAddress):
-		return tr(lang, "reason_private")
-	case errors.Is(err, feed.ErrBadURL):
-		return tr(lang, "reason_bad_url")
-	case errors.Is(err, feed.ErrNotAFeed), errors.Is(err, feed.ErrMalformed):
-		return tr(lang, "reason_not_feed")
-	case errors.As(err, &se):
-		return tr(lang, "reason_status", "code", se.Code)
-	}
-	return tr(lang, "reason_unread")
-}
-
-// webURL turns what a user typed into an absolute http(s) URL: a bare
-// "example.org/feed" gets https://. ok is false for anything else.
-func webURL(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if strings.ContainsAny(s, " \t\n<>\"") {
-		return "", false
-	}
-	if !strings.Contains(s, "://") && strings.Contains(s, ".") && !strings.HasPrefix(s, "/") {
-		s = "https://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
-		return "", false
-	}
-	return u.String(), true
-}
-
-func canonicalURL(u string) string { return feed.CanonicalURL(u) }
 
 // truncate shortens s to at most n runes.
 func truncate(s string, n int) string {
@@ -334,7 +225,7 @@ func truncate(s string, n int) string {
 // feed's title, or its host. The id itself (u0897ee5c1224 for a feed added
 // by URL) is shown only when the feed cannot be read at all.
 func (b *Bot) feedName(ctx context.Context, id string) string {
-	if s, ok := b.byID[strings.ToLower(id)]; ok {
+	if s, ok := b.subs.Catalog(id); ok {
 		return s.Name
 	}
 	info, ok, err := b.feeds.Feed(ctx, id)
@@ -363,10 +254,10 @@ func (b *Bot) cmdUnsubscribe(ctx context.Context, r *request) error {
 		return b.sendUnsubscribeList(ctx, r, "", false)
 	}
 	id := r.args
-	if s, ok := b.byID[strings.ToLower(id)]; ok {
+	if s, ok := b.subs.Catalog(id); ok {
 		id = s.ID
-	} else if u, ok := webURL(id); ok && strings.Contains(r.args, ".") {
-		if s, ok := b.byURL[canonicalURL(u)]; ok {
+	} else if u, ok := subscribe.WebURL(id); ok && strings.Contains(r.args, ".") {
+		if s, ok := b.subs.CatalogByURL(u); ok {
 			id = s.ID
 		} else {
 			id = feed.SourceID(u)

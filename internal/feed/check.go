@@ -13,6 +13,8 @@ type CheckResult struct {
 	URL      string
 	FinalURL string
 	Status   int
+	// NotModified is a conditional check the server answered with 304.
+	NotModified bool
 	// ContentType is the HTTP Content-Type; Encoding says how the body was decoded.
 	ContentType  string
 	Encoding     string
@@ -36,20 +38,16 @@ type CheckResult struct {
 	FeedLinks []string
 }
 
-var defaultFetcher = NewFetcher(Options{})
-
-// Check fetches and parses url with a default Fetcher (SSRF guard on).
-func Check(ctx context.Context, url string) (*CheckResult, error) {
-	return defaultFetcher.Check(ctx, url)
-}
-
-// Check fetches and parses url and describes what it found. When the server
-// answered, the result is non-nil even if err is not: an HTML page gives
-// FeedLinks and an error wrapping ErrNotAFeed; a broken feed gives the
-// HTTP facts and an error wrapping ErrMalformed or ErrEncoding.
-func (f *Fetcher) Check(ctx context.Context, url string) (*CheckResult, error) {
+// Check fetches and parses r.URL and describes what it found. When the
+// server answered, the result is non-nil even if err is not: an HTML page
+// gives FeedLinks and an error wrapping ErrNotAFeed; a broken feed gives the
+// HTTP facts and an error wrapping ErrMalformed or ErrEncoding. With the
+// validators of a feed already polled in r, the GET is conditional, and a
+// 304 is a good check with NotModified set and nothing parsed.
+func (f *Fetcher) Check(ctx context.Context, r Request) (*CheckResult, error) {
+	url := r.URL
 	res := &CheckResult{URL: url}
-	resp, err := f.Fetch(ctx, Request{URL: url})
+	resp, err := f.Fetch(ctx, r)
 	if err != nil {
 		var se *StatusError
 		if errors.As(err, &se) {
@@ -65,6 +63,10 @@ func (f *Fetcher) Check(ctx context.Context, url string) (*CheckResult, error) {
 	res.Hint = resp.Hint
 	res.BytesRead = resp.BytesRead
 	res.Elapsed = resp.Elapsed
+	if resp.NotModified {
+		res.NotModified = true
+		return res, nil
+	}
 	p, err := ParseAt(resp.Body, resp.ContentType, news.Source{ID: SourceID(url), URL: resp.URL}, f.opts.Now())
 	if err := res.Describe(p, err, 5); err != nil {
 		return res, err

@@ -58,6 +58,14 @@ var (
 	ErrMalformed = errors.New("malformed feed")
 	// ErrEncoding means the body's character encoding is unknown or could not be converted.
 	ErrEncoding = errors.New("unusable character encoding")
+	// ErrDisallowed means the site's robots.txt does not let MigraWatch fetch a URL.
+	ErrDisallowed = errors.New("robots.txt disallows this URL")
+	// ErrRobotsUnreachable means the site's robots.txt could not be read (a
+	// server error or no answer); RFC 9309 §2.3.1.4 then treats the whole
+	// site as disallowed until it can be read again.
+	ErrRobotsUnreachable = errors.New("robots.txt cannot be read, so the site is not read for now")
+	// ErrNoArticles means a listing page links to no article MigraWatch recognises.
+	ErrNoArticles = errors.New("the page lists no articles")
 )
 
 // AddressError is the refusal of one address by the SSRF guard.

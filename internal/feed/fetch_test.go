@@ -264,14 +264,14 @@ func TestCheck_HTMLPageGivesAdvertisedFeedsAndFeedGivesFacts(t *testing.T) {
 	}))
 	defer srv.Close()
 	f := testFetcher(Options{})
-	res, err := f.Check(context.Background(), srv.URL+"/")
+	res, err := f.Check(context.Background(), Request{URL: srv.URL + "/"})
 	if !errors.Is(err, ErrNotAFeed) || res == nil {
 		t.Fatalf("err = %v", err)
 	}
 	if len(res.FeedLinks) != 1 || res.FeedLinks[0] != srv.URL+"/feed.xml" {
 		t.Fatalf("feed links %v", res.FeedLinks)
 	}
-	res, err = f.Check(context.Background(), res.FeedLinks[0])
+	res, err = f.Check(context.Background(), Request{URL: res.FeedLinks[0]})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ package page
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -20,7 +19,7 @@ import (
 
 // ErrNoArticles means a listing page yielded no article links: its structure
 // changed or it is not a listing. The source is reported as failing.
-var ErrNoArticles = errors.New("the page lists no articles")
+var ErrNoArticles = feed.ErrNoArticles
 
 // Link is an article link found on a listing page.
 type Link struct {

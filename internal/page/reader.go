@@ -2,7 +2,6 @@ package page
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -12,8 +11,10 @@ import (
 	"github.com/migrawatch/migrawatch/internal/news"
 )
 
-// ErrDisallowed means the site's robots.txt does not let MigraWatch fetch a URL.
-var ErrDisallowed = errors.New("robots.txt disallows this URL")
+// ErrDisallowed means the site's robots.txt does not let MigraWatch fetch a
+// URL. It is feed's, so that one classifier (feed.Classify) knows every
+// reason a source cannot be read.
+var ErrDisallowed = feed.ErrDisallowed
 
 // FetchFunc fetches an HTML page and returns its body and final URL; the
 // feed fetcher's page fetch (with its SSRF guard and limits) fits.

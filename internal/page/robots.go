@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/migrawatch/migrawatch/internal/feed"
 )
 
 // Rules are the robots.txt rules that apply to one user agent (RFC 9309).
@@ -156,6 +159,9 @@ type RobotsCache struct {
 type robotsEntry struct {
 	rules   *Rules
 	expires time.Time
+	// unreachable, when robots.txt could not be read, says why; the whole
+	// site is off limits meanwhile.
+	unreachable error
 }
 
 // NewRobotsCache returns a cache that keeps each host's rules for ttl (a day
@@ -173,7 +179,9 @@ func NewRobotsCache(fetch RobotsFetcher, agent string, ttl time.Duration, now fu
 // Allowed reports whether rawURL may be fetched. Per RFC 9309 a robots.txt
 // that is missing (4xx) allows everything; one that cannot be read (5xx,
 // network) disallows the whole site until it can be read again, which is
-// retried sooner than the normal expiry.
+// retried sooner than the normal expiry: then Allowed is false with an error
+// matching feed.ErrRobotsUnreachable, so that nobody is told that the site
+// forbids what it only failed to say.
 func (c *RobotsCache) Allowed(ctx context.Context, rawURL string) (bool, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -189,6 +197,9 @@ func (c *RobotsCache) Allowed(ctx context.Context, rawURL string) (bool, error) 
 		c.entries[origin] = e
 		c.mu.Unlock()
 	}
+	if e.unreachable != nil {
+		return false, e.unreachable
+	}
 	p := u.EscapedPath()
 	if u.RawQuery != "" {
 		p += "?" + u.RawQuery
@@ -199,8 +210,12 @@ func (c *RobotsCache) Allowed(ctx context.Context, rawURL string) (bool, error) 
 func (c *RobotsCache) load(ctx context.Context, origin string) robotsEntry {
 	status, body, err := c.fetch(ctx, origin+"/robots.txt")
 	switch {
-	case err != nil || status >= 500:
-		return robotsEntry{rules: &Rules{all: true}, expires: c.now().Add(c.ttl / 24)}
+	case err != nil:
+		return robotsEntry{rules: &Rules{all: true}, expires: c.now().Add(c.ttl / 24),
+			unreachable: fmt.Errorf("%w: %w", feed.ErrRobotsUnreachable, err)}
+	case status >= 500:
+		return robotsEntry{rules: &Rules{all: true}, expires: c.now().Add(c.ttl / 24),
+			unreachable: fmt.Errorf("%w: HTTP status %d", feed.ErrRobotsUnreachable, status)}
 	case status >= 400:
 		return robotsEntry{rules: AllowAll, expires: c.now().Add(c.ttl)}
 	case status >= 200 && status < 300:

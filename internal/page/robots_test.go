@@ -3,9 +3,12 @@ package page
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/migrawatch/migrawatch/internal/feed"
 )
 
 const robotsTxt = `# 2M.ma
@@ -104,5 +107,43 @@ func TestPacer_SpacesRequestsPerHost(t *testing.T) {
 	cancel()
 	if err := p.Wait(ctx, "2m.ma"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Wait on a cancelled context = %v", err)
+	}
+}
+
+// TestReader_UnreachableRobotsIsNotReportedAsDisallowed pins the fix: a
+// robots.txt that cannot be read (no answer, or a server error) keeps the
+// site off limits, but says so, instead of "robots.txt disallows this URL".
+func TestReader_UnreachableRobotsIsNotReportedAsDisallowed(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		status int
+		err    error
+		want   error
+	}{
+		{"no answer", 0, errors.New("dial tcp 192.0.2.1:443: connect: connection refused"), feed.ErrRobotsUnreachable},
+		{"server error", 503, nil, feed.ErrRobotsUnreachable},
+		{"disallowed", 200, nil, feed.ErrDisallowed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			robots := NewRobotsCache(func(context.Context, string) (int, []byte, error) {
+				return tt.status, []byte(robotsTxt), tt.err
+			}, "MigraWatch", time.Hour, nil)
+			r := &Reader{Robots: robots}
+			err := r.Allowed(context.Background(), "https://2m.ma/fr/sport/x")
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Allowed = %v, want %v", err, tt.want)
+			}
+			if tt.want == feed.ErrRobotsUnreachable {
+				if errors.Is(err, feed.ErrDisallowed) || strings.Contains(err.Error(), feed.ErrDisallowed.Error()) {
+					t.Errorf("an unreachable robots.txt reported as disallowing: %v", err)
+				}
+				if got := feed.Classify(err); got != feed.ClassRobotsUnreachable {
+					t.Errorf("classified %s", got)
+				}
+				if _, err := r.ReadArticle(context.Background(), "https://2m.ma/ar/news/a-b-c"); !errors.Is(err, feed.ErrRobotsUnreachable) {
+					t.Errorf("an allowed path of an unreachable site read anyway: %v", err)
+				}
+			}
+		})
 	}
 }

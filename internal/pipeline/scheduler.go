@@ -213,6 +213,19 @@ type Result struct {
 	Err       error
 }
 
+// Label names the poll's outcome for the poll metrics: "ok",
+// "not_modified", or "error_" and the family of its error's class
+// (feed.Class.Family: blocked, http, parse, network, other).
+func (r Result) Label() string {
+	switch {
+	case r.Outcome == OutcomeOK:
+		return "ok"
+	case r.Outcome == OutcomeNotModified:
+		return "not_modified"
+	}
+	return "error_" + feed.Classify(r.Err).Family()
+}
+
 // Stats sums the results of a pass over due feeds.
 type Stats struct {
 	Polled, OK, NotModified, Failed, Skipped, NewItems int
