@@ -110,7 +110,7 @@ func (a *app) startPoller(g *group) error {
 	if a.alerts != nil {
 		matcher = alertMatcher{a.alerts}
 	}
-	router := deliver.NewRouter(a.store, a.store, a.store, matcher, deliver.RouterConfig{})
+	router := deliver.NewRouter(a.store, a.store, a.store, matcher, deliver.RouterConfig{Figures: a.store, Logger: a.log})
 	pages := &page.Reader{
 		Fetch:     pageBytes(a.fetcher),
 		Robots:    page.NewRobotsCache(robotsFetcher(a.fetcher), "MigraWatch", 0, nil),
@@ -122,7 +122,13 @@ func (a *app) startPoller(g *group) error {
 		Scorer:    scorer,
 		Summarize: summarize.Summarize,
 		Pages:     articleReader{pages},
-		Route:     a.route(router),
+		Route: func(ctx context.Context, art news.Article) error {
+			err := router.Deliver(ctx, art)
+			if err != nil {
+				a.metrics.RedisError()
+			}
+			return err
+		},
 		Understood: func(took time.Duration, relevant bool) {
 			a.metrics.Understood(took)
 			if relevant {
@@ -156,30 +162,6 @@ func (a *app) startPoller(g *group) error {
 		return sched.Run(ctx)
 	})
 	return nil
-}
-
-// route queues an article for its chats, then keeps the figures that the
-// operators' /stats chart and /testalert read.
-func (a *app) route(router *deliver.Router) pipeline.RouteFunc {
-	return func(ctx context.Context, art news.Article) error {
-		routed, err := router.Route(ctx, art)
-		if err != nil {
-			a.metrics.RedisError()
-			return err
-		}
-		now := time.Now()
-		if err := a.store.RecordRecent(ctx, art, now); err != nil {
-			a.log.Warn("recording a recent item for /testalert", "item_key", art.Key, "err", err)
-		}
-		if art.Relevance.Relevant && !routed.Joined {
-			if err := a.store.CountStory(ctx, now, art.Lang); err != nil {
-				a.log.Warn("counting a story", "story_id", routed.StoryID, "err", err)
-			}
-		}
-		a.log.Debug("article routed", "feed_id", art.FeedID, "item_key", art.Key, "story_id", routed.StoryID,
-			"relevant", art.Relevance.Relevant, "chats", routed.Queued)
-		return nil
-	}
 }
 
 // observePoll feeds one poll's result to the metrics and the readiness check.
@@ -241,7 +223,7 @@ func (a *app) startSenders(g *group) error {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	d := a.cfg.Deliver
-	sender := deliver.NewSender(&observedTelegram{tg: tg, a: a}, a.store, a.store, a.store, a.store, deliver.SenderConfig{
+	sender := deliver.NewSender(tg, a.store, a.store, a.store, a.store, deliver.SenderConfig{
 		Consumer:    a.replica,
 		Global:      perSecond(d.GlobalPerSec),
 		PerChat:     perSecond(d.PerChatPerSec),
@@ -249,6 +231,8 @@ func (a *app) startSenders(g *group) error {
 		MaxAttempts: d.MaxAttempts,
 		ClaimIdle:   d.ClaimIdle,
 		Logger:      a.log,
+		Figures:     a.store,
+		Observers:   []deliver.Observer{a.metrics, a.health},
 	})
 	digester := deliver.NewDigester(a.store, deliver.DigesterConfig{Logger: a.log})
 	g.Go("sender", sender.Run)
@@ -272,57 +256,6 @@ func perSecond(v float64) deliver.Rate {
 // oldest waiting job has waited (0 when none waits).
 func (a *app) oldestJobAge(ctx context.Context) (time.Duration, error) {
 	return a.store.OldestJobAge(ctx, time.Now())
-}
-
-// observedTelegram counts every send by result for the metrics, the
-// readiness check and the operators' /status.
-type observedTelegram struct {
-	tg *telegram.Client
-	a  *app
-}
-
-func (o *observedTelegram) Send(ctx context.Context, m news.Message) (int, error) {
-	id, err := o.tg.Send(ctx, m)
-	o.a.metrics.SendDone(sendResult(err))
-	var ra *news.RetryAfterError
-	switch {
-	case err == nil:
-		o.a.health.SendSucceeded()
-		now := time.Now()
-		if m.EditID == 0 {
-			if cerr := o.a.store.CountDelivery(ctx, now); cerr != nil {
-				o.a.log.Warn("counting a delivery", "chat_id", m.ChatID, "err", cerr)
-			}
-			if cerr := o.a.store.SetLastDelivery(ctx, m.ChatID, now); cerr != nil {
-				o.a.log.Warn("recording the last delivery", "chat_id", m.ChatID, "err", cerr)
-			}
-		}
-	case errors.As(err, &ra):
-		o.a.metrics.FloodWait(ra.After)
-	}
-	return id, err
-}
-
-// sendResult names a send's outcome with one of the metric's few labels.
-func sendResult(err error) string {
-	var ra *news.RetryAfterError
-	var mig *news.ChatMigratedError
-	switch {
-	case err == nil:
-		return "ok"
-	case errors.As(err, &ra):
-		return "retry_after"
-	case errors.As(err, &mig):
-		return "migrated"
-	case errors.Is(err, news.ErrChatGone):
-		return "chat_gone"
-	case errors.Is(err, news.ErrBadMarkup):
-		return "bad_markup"
-	case errors.Is(err, news.ErrTooLong):
-		return "too_long"
-	default:
-		return "transient"
-	}
 }
 
 // startBot answers Telegram updates: by webhook when one is configured (every

@@ -62,9 +62,11 @@ func BenchmarkDeliver(b *testing.B) {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	router := deliver.NewRouter(st, st, st, nil, deliver.RouterConfig{})
+	events := &tally{}
 	sender := deliver.NewSender(tg, st, st, st, st, deliver.SenderConfig{
 		Workers: 48, Global: deliver.Rate{N: global, Per: time.Second}, PerChat: deliver.Rate{N: perChat, Per: time.Second},
 		PerGroup: deliver.Rate{N: perGroup, Per: time.Minute}, Poll: 50 * time.Millisecond, Logger: quiet,
+		Observers: []deliver.Observer{events},
 	})
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -122,6 +124,6 @@ func BenchmarkDeliver(b *testing.B) {
 	b.ReportMetric(pct(0.50)/(0.50*chats/global*1000), "p50/ideal")
 	b.ReportMetric(pct(0.99)/(0.99*chats/global*1000), "p99/ideal")
 	b.ReportMetric(float64(routing.Milliseconds())/float64(len(rates)), "route-ms")
-	b.ReportMetric(float64(sender.Stats().LateSlots), "late-slots")
+	b.ReportMetric(float64(events.Stats().LateSlots), "late-slots")
 	b.ReportMetric(0, "ns/op")
 }

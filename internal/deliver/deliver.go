@@ -87,6 +87,20 @@ type Digests interface {
 	ScheduleDigest(ctx context.Context, chat int64, at time.Time) error
 }
 
+// StoryFigures keeps what routing records for the bot: the recent articles
+// /testalert tries alerts on, and the stories per day /stats draws.
+type StoryFigures interface {
+	RecordRecent(ctx context.Context, a news.Article, now time.Time) error
+	CountStory(ctx context.Context, day time.Time, lang string) error
+}
+
+// DeliveryFigures counts the deliveries (the operators' view) and keeps each
+// chat's last one (/status).
+type DeliveryFigures interface {
+	CountDelivery(ctx context.Context, at time.Time) error
+	SetLastDelivery(ctx context.Context, chatID int64, at time.Time) error
+}
+
 // Clock tells the time and waits; tests replace it to control rate limits
 // and backoff.
 type Clock interface {

@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/migrawatch/migrawatch/internal/deliver"
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
-	"github.com/redis/go-redis/v9"
 )
 
 const (

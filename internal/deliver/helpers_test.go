@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/migrawatch/migrawatch/internal/deliver"
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/store"
 	"github.com/migrawatch/migrawatch/internal/store/storetest"
 	"github.com/migrawatch/migrawatch/internal/telegram"
 	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
-	"github.com/redis/go-redis/v9"
 )
 
 const seedFeed = "2m-ar"
@@ -193,16 +194,58 @@ func (e *env) senderConfig() deliver.SenderConfig {
 	}
 }
 
+// senderStats is what a sender told its observer.
+type senderStats struct {
+	Sent, Retried, Dead, Gone, Migrated, BadMarkup, FloodWaits, Duplicates int64
+	Journaled, HandedBack, Resumed, LateSlots                              int64
+}
+
+// tally counts a sender's events, as the metrics do in the binary.
+type tally struct {
+	mu sync.Mutex
+	st senderStats
+}
+
+func (t *tally) SenderEvent(event string, n int, _ time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	counter := map[string]*int64{
+		deliver.EventSent: &t.st.Sent, deliver.EventRetried: &t.st.Retried, deliver.EventDead: &t.st.Dead,
+		deliver.EventGone: &t.st.Gone, deliver.EventMigrated: &t.st.Migrated, deliver.EventBadMarkup: &t.st.BadMarkup,
+		deliver.EventFloodWait: &t.st.FloodWaits, deliver.EventDuplicate: &t.st.Duplicates,
+		deliver.EventJournaled: &t.st.Journaled, deliver.EventHandedBack: &t.st.HandedBack,
+		deliver.EventResumed: &t.st.Resumed, deliver.EventLateSlot: &t.st.LateSlots,
+	}[event]
+	if counter != nil {
+		*counter += int64(n)
+	}
+}
+
+// Stats returns the counts so far.
+func (t *tally) Stats() senderStats {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.st
+}
+
+// testSender is a running sender with the tally of its events.
+type testSender struct {
+	*deliver.Sender
+	*tally
+}
+
 // start runs a sender until the test ends (or stop is called) and returns
 // it with its stop function.
-func (e *env) start(tg deliver.Telegram, outbox deliver.Outbox, cfg deliver.SenderConfig) (*deliver.Sender, func()) {
+func (e *env) start(tg deliver.Telegram, outbox deliver.Outbox, cfg deliver.SenderConfig) (*testSender, func()) {
 	if tg == nil {
 		tg = e.tg
 	}
 	if outbox == nil {
 		outbox = e.st
 	}
-	s := deliver.NewSender(tg, outbox, e.st, e.st, e.st, cfg)
+	t := &tally{}
+	cfg.Observers = append(cfg.Observers, t)
+	s := &testSender{Sender: deliver.NewSender(tg, outbox, e.st, e.st, e.st, cfg), tally: t}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

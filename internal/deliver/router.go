@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -26,6 +27,10 @@ type RouterConfig struct {
 	// Candidates bounds the stories read per band when matching (default 20).
 	Candidates int
 	Clock      Clock
+	// Figures, when set, keeps the recent articles and the stories per day
+	// for the bot; a failure to record them is logged, never fatal.
+	Figures StoryFigures
+	Logger  *slog.Logger
 }
 
 func (c *RouterConfig) defaults() {
@@ -43,6 +48,9 @@ func (c *RouterConfig) defaults() {
 	}
 	if c.Clock == nil {
 		c.Clock = SystemClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
 	}
 }
 
@@ -68,6 +76,31 @@ type Routed struct {
 	Joined bool
 	// Queued counts the chats that got a new job (or digest entry).
 	Queued int
+}
+
+// Deliver routes a (see Route) and keeps the bot's figures: every article
+// joins the recent ones /testalert tries alerts on, and each new relevant
+// story counts in the stories per day /stats draws. It is the pipeline's
+// route.
+func (r *Router) Deliver(ctx context.Context, a news.Article) error {
+	routed, err := r.Route(ctx, a)
+	if err != nil {
+		return err
+	}
+	if f := r.cfg.Figures; f != nil {
+		now := r.cfg.Clock.Now()
+		if err := f.RecordRecent(ctx, a, now); err != nil {
+			r.cfg.Logger.Warn("recording a recent item for /testalert", "item_key", a.Key, "err", err)
+		}
+		if a.Relevance.Relevant && !routed.Joined {
+			if err := f.CountStory(ctx, now, a.Lang); err != nil {
+				r.cfg.Logger.Warn("counting a story", "story_id", routed.StoryID, "err", err)
+			}
+		}
+	}
+	r.cfg.Logger.Debug("article routed", "feed_id", a.FeedID, "item_key", a.Key, "story_id", routed.StoryID,
+		"relevant", a.Relevance.Relevant, "chats", routed.Queued)
+	return nil
 }
 
 // Route stores the article under its story and queues it for every chat

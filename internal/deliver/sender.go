@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/migrawatch/migrawatch/internal/news"
@@ -58,6 +57,11 @@ type SenderConfig struct {
 	SentTTL time.Duration
 	Clock   Clock
 	Logger  *slog.Logger
+	// Figures, when set, counts the deliveries and keeps each chat's last
+	// one, for /status and the operators' view.
+	Figures DeliveryFigures
+	// Observers are told what the sender does (metrics, readiness).
+	Observers []Observer
 }
 
 func (c *SenderConfig) defaults() {
@@ -108,17 +112,6 @@ func (c *SenderConfig) defaults() {
 	}
 }
 
-// SenderStats counts what a Sender did.
-type SenderStats struct {
-	Sent, Retried, Dead, Gone, Migrated, BadMarkup, FloodWaits, Duplicates int64
-	// Journaled counts sent marks and acknowledgements kept in memory while
-	// Redis was away; HandedBack the jobs returned to the outbox at shutdown;
-	// Resumed the jobs of a previous run under the same name taken up at start.
-	Journaled, HandedBack, Resumed int64
-	// LateSlots counts rate-limit slots given up because the sender woke too late.
-	LateSlots int64
-}
-
 // Sender drains the outbox into Telegram.
 type Sender struct {
 	tg      Telegram
@@ -130,8 +123,6 @@ type Sender struct {
 	pacer   pacer
 	journal *journal
 
-	sent, retried, dead, gone, migrated, badMarkup, floodWaits, duplicates, lateSlots atomic.Int64
-	journaled, handedBack, resumed                                                    atomic.Int64
 	// maintainDone is released when maintain stops feeding the workers.
 	maintainDone sync.WaitGroup
 	// inflight holds the ids of the jobs this sender is working on, so that
@@ -145,16 +136,6 @@ func NewSender(tg Telegram, outbox Outbox, stories Stories, limiter RateLimiter,
 	return &Sender{tg: tg, outbox: outbox, stories: stories, limiter: limiter, chats: chats, cfg: cfg,
 		pacer:   pacer{limiter: limiter, global: cfg.Global, perChat: cfg.PerChat, perGroup: cfg.PerGroup, margin: cfg.Margin},
 		journal: newJournal()}
-}
-
-// Stats returns the counters so far.
-func (s *Sender) Stats() SenderStats {
-	return SenderStats{
-		Sent: s.sent.Load(), Retried: s.retried.Load(), Dead: s.dead.Load(), Gone: s.gone.Load(),
-		Migrated: s.migrated.Load(), BadMarkup: s.badMarkup.Load(), FloodWaits: s.floodWaits.Load(),
-		Duplicates: s.duplicates.Load(), LateSlots: s.lateSlots.Load(),
-		Journaled: s.journaled.Load(), HandedBack: s.handedBack.Load(), Resumed: s.resumed.Load(),
-	}
 }
 
 // Run delivers jobs until ctx ends. It starts with the jobs a previous run
@@ -196,7 +177,7 @@ func (s *Sender) stop(ctx context.Context) {
 		return
 	}
 	n, err := s.outbox.HandBack(fctx, s.cfg.Consumer)
-	s.handedBack.Add(int64(n))
+	s.observe(EventHandedBack, n, 0)
 	if err != nil {
 		s.cfg.Logger.Warn("handing back unfinished jobs failed; they stay pending for a takeover", "err", err)
 		return
@@ -231,7 +212,7 @@ func (s *Sender) read(ctx context.Context, out chan<- news.OutboxJob) {
 		}
 		backoff.reset()
 		if len(js) > 0 {
-			s.resumed.Add(int64(len(js)))
+			s.observe(EventResumed, len(js), 0)
 			s.cfg.Logger.Info("resuming unfinished jobs", "count", len(js))
 		}
 		if !feed(ctx, out, js) {
@@ -332,24 +313,24 @@ func (s *Sender) Process(ctx context.Context, j news.OutboxJob) {
 			// Finished all the same: the journal acknowledges it when Redis
 			// is back, and answers for its sent marks until then.
 			s.journal.ack(j)
-			s.journaled.Add(1)
+			s.observe(EventJournaled, 1, 0)
 			log.Warn("acknowledgement kept until Redis answers", "err", err)
 			return
 		}
 	case later:
 		err = s.outbox.RetryJob(ctx, j, at)
 	case dead:
-		s.dead.Add(1)
+		s.observe(EventDead, 1, 0)
 		log.Error("message undeliverable", "err", reason)
 		err = s.outbox.DeadJob(ctx, j, reason)
 	case retry:
 		j.Attempt++
 		if j.Attempt >= s.cfg.MaxAttempts {
-			s.dead.Add(1)
+			s.observe(EventDead, 1, 0)
 			log.Error("delivery abandoned", "err", reason, "attempts", j.Attempt)
 			err = s.outbox.DeadJob(ctx, j, reason)
 		} else {
-			s.retried.Add(1)
+			s.observe(EventRetried, 1, 0)
 			err = s.outbox.RetryJob(ctx, j, s.cfg.Clock.Now().Add(s.backoff(j.Attempt)))
 		}
 	case abandon:
@@ -361,6 +342,21 @@ func (s *Sender) Process(ctx context.Context, j news.OutboxJob) {
 	}
 	if err != nil && ctx.Err() == nil {
 		log.Warn("outbox update failed, job left for takeover", "err", err)
+	}
+}
+
+// figures records a delivery to chat for the operators' /status and the
+// chat's own; a failure costs a figure, never the message.
+func (s *Sender) figures(ctx context.Context, chat int64) {
+	if s.cfg.Figures == nil {
+		return
+	}
+	now := s.cfg.Clock.Now()
+	if err := s.cfg.Figures.CountDelivery(ctx, now); err != nil {
+		s.cfg.Logger.Warn("counting a delivery", "chat_id", chat, "err", err)
+	}
+	if err := s.cfg.Figures.SetLastDelivery(ctx, chat, now); err != nil {
+		s.cfg.Logger.Warn("recording the last delivery", "chat_id", chat, "err", err)
 	}
 }
 
@@ -404,7 +400,7 @@ func (s *Sender) deliver(ctx context.Context, j *news.OutboxJob) (outcome, time.
 	}
 	for _, p := range parts {
 		if s.journal.sent(j.ChatID, p.key) {
-			s.duplicates.Add(1)
+			s.observe(EventDuplicate, 1, 0)
 			continue
 		}
 		claim, _, err := s.outbox.ClaimSend(ctx, j.ChatID, p.key, s.cfg.Consumer, s.cfg.Clock.Now(), s.cfg.ClaimIdle)
@@ -412,12 +408,12 @@ func (s *Sender) deliver(ctx context.Context, j *news.OutboxJob) (outcome, time.
 		case err != nil:
 			return abandon, time.Time{}, err.Error()
 		case claim == news.SendDone:
-			s.duplicates.Add(1)
+			s.observe(EventDuplicate, 1, 0)
 			continue
 		case claim == news.SendBusy:
 			// A sender this job was taken from is sending it right now (it
 			// was slow, not dead): look again once it had time to finish.
-			s.duplicates.Add(1)
+			s.observe(EventDuplicate, 1, 0)
 			return later, s.cfg.Clock.Now().Add(s.cfg.ClaimIdle / 2), ""
 		}
 		chat := j.ChatID
@@ -540,7 +536,7 @@ func (s *Sender) sendPart(ctx context.Context, j *news.OutboxJob, c *news.Chat, 
 		if late := s.cfg.Clock.Now().Sub(now.Add(wait)); late > s.maxLate() {
 			// Woken too late (a pause, a busy machine): sending now could
 			// crowd the slots reserved after this one, so give it up.
-			s.lateSlots.Add(1)
+			s.observe(EventLateSlot, 1, 0)
 			continue
 		}
 		sctx, cancel := finishing(ctx)
@@ -565,20 +561,24 @@ func (s *Sender) answer(ctx context.Context, j *news.OutboxJob, c *news.Chat, ms
 	id, err := s.tg.Send(ctx, *msg)
 	var flood *news.RetryAfterError
 	var moved *news.ChatMigratedError
+	var wait time.Duration
+	if errors.As(err, &flood) {
+		wait = flood.After
+	}
+	s.observe(SendResult(err), 1, wait)
 	switch {
 	case err == nil:
-		s.sent.Add(1)
+		s.figures(ctx, c.ID)
 		if err := s.outbox.MarkSent(ctx, c.ID, key, id, s.cfg.SentTTL); err != nil {
 			// The message went: remember it here until Redis takes the mark.
 			s.journal.mark(c.ID, key, id)
-			s.journaled.Add(1)
+			s.observe(EventJournaled, 1, 0)
 			s.cfg.Logger.Warn("sent mark kept until Redis answers", "chat_id", c.ID, "story_id", j.StoryID, "err", err)
 		}
 		return done, time.Time{}, "", false
 	case ctx.Err() != nil:
 		return abandon, time.Time{}, ctx.Err().Error(), false
 	case errors.As(err, &flood):
-		s.floodWaits.Add(1)
 		now := s.cfg.Clock.Now()
 		pace, err := s.pacer.flood(ctx, s.limits(*c), flood, slot, now)
 		if err != nil {
@@ -588,7 +588,6 @@ func (s *Sender) answer(ctx context.Context, j *news.OutboxJob, c *news.Chat, ms
 		return 0, time.Time{}, "", true
 	case errors.As(err, &moved) && *migrations < 3:
 		*migrations++
-		s.migrated.Add(1)
 		if err := s.chats.MigrateChat(ctx, c.ID, moved.To); err != nil {
 			return abandon, time.Time{}, err.Error(), false
 		}
@@ -599,12 +598,10 @@ func (s *Sender) answer(ctx context.Context, j *news.OutboxJob, c *news.Chat, ms
 		}
 		return 0, time.Time{}, "", true
 	case errors.Is(err, news.ErrBadMarkup) && msg.HTML:
-		s.badMarkup.Add(1)
 		s.cfg.Logger.Error("markup rejected, resending as plain text", "chat_id", c.ID, "story_id", j.StoryID, "err", err)
 		msg.Text, msg.HTML = render.PlainText(msg.Text), false
 		return 0, time.Time{}, "", true
 	case errors.Is(err, news.ErrChatGone):
-		s.gone.Add(1)
 		if err := s.chats.SetChatStatus(ctx, c.ID, news.StatusGone); err != nil {
 			return abandon, time.Time{}, err.Error(), false
 		}

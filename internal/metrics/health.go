@@ -46,6 +46,14 @@ func (h *Health) PollSucceeded() { h.lastPoll.Store(h.now().UnixNano()) }
 // SendSucceeded records a delivered message.
 func (h *Health) SendSucceeded() { h.lastSend.Store(h.now().UnixNano()) }
 
+// SenderEvent records a delivered message (deliver.Observer); the sender's
+// other events do not bear on readiness.
+func (h *Health) SenderEvent(event string, n int, _ time.Duration) {
+	if event == "ok" && n > 0 {
+		h.SendSucceeded()
+	}
+}
+
 // Readiness is the body of /readyz.
 type Readiness struct {
 	Ready    bool     `json:"ready"`

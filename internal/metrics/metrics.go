@@ -6,6 +6,7 @@ package metrics
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,6 +19,9 @@ var pollResults = []string{"ok", "not_modified", "error_network", "error_http", 
 
 // Send results. Anything else is counted as "other".
 var sendResults = []string{"ok", "retry_after", "chat_gone", "migrated", "bad_markup", "too_long", "transient", "dead", "other"}
+
+// What a sender did to its jobs besides sending (deliver's events).
+var senderEvents = []string{"retried", "dead", "duplicate", "late_slot", "journaled", "handed_back", "resumed"}
 
 // Item stages counted by ItemsSeen.
 var itemStages = []string{"seen", "new", "relevant"}
@@ -32,6 +36,7 @@ type Metrics struct {
 	items             *prometheus.CounterVec
 	understandSeconds prometheus.Histogram
 	sends             *prometheus.CounterVec
+	senderEvents      *prometheus.CounterVec
 	floodWaits        prometheus.Counter
 	retryAfterSeconds prometheus.Counter
 	redisErrors       prometheus.Counter
@@ -77,6 +82,9 @@ func New() *Metrics {
 	m.sends = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "migrawatch_sends_total", Help: "Telegram send attempts by result.",
 	}, []string{"result"})
+	m.senderEvents = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "migrawatch_sender_events_total", Help: "What the senders did to delivery jobs: retried, dead, duplicate (found sent already), late_slot, journaled, handed_back, resumed.",
+	}, []string{"event"})
 	m.floodWaits = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "migrawatch_flood_waits_total", Help: "Telegram 429 answers received.",
 	})
@@ -92,10 +100,13 @@ func New() *Metrics {
 	for _, r := range sendResults {
 		m.sends.WithLabelValues(r)
 	}
+	for _, e := range senderEvents {
+		m.senderEvents.WithLabelValues(e)
+	}
 	for _, s := range itemStages {
 		m.items.WithLabelValues(s)
 	}
-	m.reg.MustRegister(m.polls, m.fetchSeconds, m.items, m.understandSeconds, m.sends,
+	m.reg.MustRegister(m.polls, m.fetchSeconds, m.items, m.understandSeconds, m.sends, m.senderEvents,
 		m.floodWaits, m.retryAfterSeconds, m.redisErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.CollectorFunc(m.collectGauges))
@@ -141,6 +152,21 @@ func (m *Metrics) Understood(took time.Duration) { m.understandSeconds.Observe(t
 // SendDone counts one send attempt by result.
 func (m *Metrics) SendDone(result string) {
 	m.sends.WithLabelValues(oneOf(result, sendResults, "other")).Inc()
+}
+
+// SenderEvent counts what a sender did (deliver.Observer): a send's result,
+// with the wait of a 429 answer, or what became of jobs.
+func (m *Metrics) SenderEvent(event string, n int, wait time.Duration) {
+	if slices.Contains(senderEvents, event) {
+		m.senderEvents.WithLabelValues(event).Add(float64(n))
+		return
+	}
+	for range n {
+		m.SendDone(event)
+		if event == "retry_after" {
+			m.FloodWait(wait)
+		}
+	}
 }
 
 // FloodWait counts one 429 answer and the wait it asked for.
