@@ -12,6 +12,7 @@ import (
 
 	"github.com/migrawatch/migrawatch/config"
 	"github.com/migrawatch/migrawatch/internal/alert"
+	"github.com/migrawatch/migrawatch/internal/backoff"
 	"github.com/migrawatch/migrawatch/internal/bot"
 	"github.com/migrawatch/migrawatch/internal/deliver"
 	"github.com/migrawatch/migrawatch/internal/extract"
@@ -340,7 +341,7 @@ func (a *app) startBot(g *group) error {
 // getMe asks Telegram who the bot is, retrying while the server cannot be
 // reached; a refused token ends start-up with a clear error.
 func getMe(ctx context.Context, tg *telegram.Client, a *app) (news.User, error) {
-	wait := time.Second
+	retry := backoff.New(backoff.Policy{Min: time.Second, Max: time.Minute}, nil)
 	for {
 		me, err := tg.GetMe(ctx)
 		if err == nil {
@@ -350,13 +351,11 @@ func getMe(ctx context.Context, tg *telegram.Client, a *app) (news.User, error) 
 		if errors.As(err, &apiErr) && (apiErr.Code == 401 || apiErr.Code == 404) {
 			return news.User{}, fmt.Errorf("Telegram refused the bot token (TELEGRAM_BOT_TOKEN): %w", err)
 		}
+		wait := retry.Next()
 		a.log.Warn("Telegram does not answer getMe yet", "retry_in", wait, "err", err)
-		select {
-		case <-ctx.Done():
-			return news.User{}, ctx.Err()
-		case <-time.After(wait):
+		if err := retry.Clock.Sleep(ctx, wait); err != nil {
+			return news.User{}, err
 		}
-		wait = min(2*wait, time.Minute)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/migrawatch/migrawatch/config"
+	"github.com/migrawatch/migrawatch/internal/backoff"
 )
 
 // connectRedis returns a client for the configured Redis, waiting for it to
@@ -74,7 +75,7 @@ func (redisLogger) Printf(ctx context.Context, format string, v ...any) {
 // most wait.
 func pingUntil(ctx context.Context, rdb redis.UniversalClient, wait time.Duration, logger *slog.Logger, target string) error {
 	deadline := time.Now().Add(wait)
-	backoff := 250 * time.Millisecond
+	retry := backoff.New(backoff.Policy{Min: 250 * time.Millisecond, Max: 5 * time.Second}, nil)
 	for attempt := 1; ; attempt++ {
 		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		err := rdb.Ping(pctx).Err()
@@ -85,16 +86,14 @@ func pingUntil(ctx context.Context, rdb redis.UniversalClient, wait time.Duratio
 		if ctx.Err() != nil {
 			return fmt.Errorf("redis %s: %w", target, ctx.Err())
 		}
-		if time.Now().Add(backoff).After(deadline) {
+		pause := retry.Next()
+		if time.Now().Add(pause).After(deadline) {
 			return fmt.Errorf("redis %s does not answer after %s: %w", target, wait, err)
 		}
 		logger.Warn("redis does not answer yet; retrying", "redis", target, "attempt", attempt, "err", err)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("redis %s: %w", target, ctx.Err())
-		case <-time.After(backoff):
+		if err := retry.Clock.Sleep(ctx, pause); err != nil {
+			return fmt.Errorf("redis %s: %w", target, err)
 		}
-		backoff = min(backoff*2, 5*time.Second)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/migrawatch/migrawatch/internal/backoff"
 	"github.com/migrawatch/migrawatch/internal/news"
 )
 
@@ -101,34 +102,12 @@ type DeliveryFigures interface {
 	SetLastDelivery(ctx context.Context, chatID int64, at time.Time) error
 }
 
-// Clock tells the time and waits; tests replace it to control rate limits
-// and backoff.
-type Clock interface {
-	Now() time.Time
-	// Sleep waits d or until ctx ends, whichever comes first.
-	Sleep(ctx context.Context, d time.Duration) error
-}
+// Clock tells the time and waits (backoff's one clock); tests replace it
+// to control rate limits and backoff.
+type Clock = backoff.Clock
 
 // SystemClock is the real clock.
-type SystemClock struct{}
-
-// Now returns the current time.
-func (SystemClock) Now() time.Time { return time.Now() }
-
-// Sleep waits d or until ctx is done.
-func (SystemClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+type SystemClock = backoff.System
 
 // location loads an IANA time zone, UTC when the name is empty or unknown.
 func location(name string) *time.Location {

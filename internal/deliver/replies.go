@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math/rand/v2"
 	"sync/atomic"
 	"time"
 
+	"github.com/migrawatch/migrawatch/internal/backoff"
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/render"
 )
@@ -99,12 +99,7 @@ var errAgain = errors.New("send again")
 // or fails for good.
 func (r *Replies) send(ctx context.Context, chat int64, do func(context.Context) (int, error)) (int, error) {
 	ls := r.pacer.limits(chat, "", false)
-	failures := 0
-	backoff := func() time.Duration {
-		failures++
-		d := min(100*time.Millisecond<<min(failures-1, 16), r.cfg.MaxBackoff)
-		return d/2 + rand.N(d/2+1)
-	}
+	retry := backoff.New(backoff.Policy{Min: 100 * time.Millisecond, Max: r.cfg.MaxBackoff, Jitter: 0.5}, r.cfg.Clock)
 	for {
 		now := r.cfg.Clock.Now()
 		wait, ok, err := r.pacer.limiter.Reserve(ctx, now, ls, r.cfg.MaxWait)
@@ -115,7 +110,7 @@ func (r *Replies) send(ctx context.Context, chat int64, do func(context.Context)
 				return 0, ctx.Err()
 			}
 			r.cfg.Logger.Warn("reply waits for the rate limiter", "chat_id", chat, "err", err)
-			if err := r.cfg.Clock.Sleep(ctx, backoff()); err != nil {
+			if err := retry.Wait(ctx); err != nil {
 				return 0, err
 			}
 			continue
@@ -156,7 +151,7 @@ func (r *Replies) send(ctx context.Context, chat int64, do func(context.Context)
 			if ctx.Err() != nil {
 				return 0, err
 			}
-			if err := r.cfg.Clock.Sleep(ctx, backoff()); err != nil {
+			if err := retry.Wait(ctx); err != nil {
 				return 0, err
 			}
 		default:

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/migrawatch/migrawatch/internal/backoff"
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/render"
 )
@@ -201,16 +201,16 @@ func feed(ctx context.Context, out chan<- news.OutboxJob, js []news.OutboxJob) b
 
 // read takes new jobs from the consumer group, as many as there are workers.
 func (s *Sender) read(ctx context.Context, out chan<- news.OutboxJob) {
-	backoff := newBackoff(100*time.Millisecond, 5*time.Second)
+	retry := backoff.New(backoff.Policy{Min: 100 * time.Millisecond, Max: 5 * time.Second}, s.cfg.Clock)
 	// First the jobs a previous run under this name did not finish.
 	for ctx.Err() == nil {
 		js, err := s.outbox.PendingJobs(ctx, s.cfg.Consumer, 100)
 		if err != nil {
 			s.cfg.Logger.Warn("reading unfinished jobs failed", "err", err)
-			_ = s.cfg.Clock.Sleep(ctx, backoff.next())
+			_ = retry.Wait(ctx)
 			continue
 		}
-		backoff.reset()
+		retry.Reset()
 		if len(js) > 0 {
 			s.observe(EventResumed, len(js), 0)
 			s.cfg.Logger.Info("resuming unfinished jobs", "count", len(js))
@@ -226,11 +226,11 @@ func (s *Sender) read(ctx context.Context, out chan<- news.OutboxJob) {
 		if err != nil {
 			if ctx.Err() == nil {
 				s.cfg.Logger.Warn("outbox read failed", "err", err)
-				_ = s.cfg.Clock.Sleep(ctx, backoff.next())
+				_ = retry.Wait(ctx)
 			}
 			continue
 		}
-		backoff.reset()
+		retry.Reset()
 		if !feed(ctx, out, js) {
 			break
 		}
@@ -363,11 +363,7 @@ func (s *Sender) figures(ctx context.Context, chat int64) {
 // backoff is the wait before attempt n+1: exponential from MinBackoff,
 // capped at MaxBackoff, with full jitter over its upper half.
 func (s *Sender) backoff(attempt int) time.Duration {
-	d := s.cfg.MinBackoff << min(attempt-1, 30)
-	if d > s.cfg.MaxBackoff || d <= 0 {
-		d = s.cfg.MaxBackoff
-	}
-	return d/2 + rand.N(d/2+1)
+	return backoff.Policy{Min: s.cfg.MinBackoff, Max: s.cfg.MaxBackoff, Jitter: 0.5}.Delay(attempt)
 }
 
 // part is one message of a job with the key of its sent mark.
@@ -613,19 +609,3 @@ func (s *Sender) answer(ctx context.Context, j *news.OutboxJob, c *news.Chat, ms
 		return retry, time.Time{}, err.Error(), false
 	}
 }
-
-// backoffState is a small exponential backoff for Redis errors.
-type backoffState struct{ min, max, cur time.Duration }
-
-func newBackoff(min, max time.Duration) *backoffState { return &backoffState{min: min, max: max} }
-
-func (b *backoffState) next() time.Duration {
-	if b.cur == 0 {
-		b.cur = b.min
-	} else {
-		b.cur = min(b.cur*2, b.max)
-	}
-	return b.cur
-}
-
-func (b *backoffState) reset() { b.cur = 0 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/migrawatch/migrawatch/internal/backoff"
 	"github.com/migrawatch/migrawatch/internal/feed"
 )
 
@@ -257,16 +258,5 @@ func (p *Pacer) Reserve(host string) time.Duration {
 
 // Wait blocks until host's next slot, or ctx ends.
 func (p *Pacer) Wait(ctx context.Context, host string) error {
-	d := p.Reserve(host)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return backoff.System{}.Sleep(ctx, p.Reserve(host))
 }

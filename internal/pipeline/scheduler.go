@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	mrand "math/rand/v2"
 	"net/url"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/migrawatch/migrawatch/internal/backoff"
 	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/news"
 )
@@ -29,14 +29,6 @@ import (
 // the items unseen, so the next poll offers them again.
 type Handler interface {
 	HandleItems(ctx context.Context, src news.Source, items []news.Item) error
-}
-
-// HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, src news.Source, items []news.Item) error
-
-// HandleItems calls f.
-func (f HandlerFunc) HandleItems(ctx context.Context, src news.Source, items []news.Item) error {
-	return f(ctx, src, items)
 }
 
 // FeedStore is the scheduler's view of the feed keys in Redis.
@@ -184,9 +176,6 @@ func New(st FeedStore, f Fetcher, h Handler, opts Options) *Scheduler {
 	}
 }
 
-// Replica returns the id this scheduler writes into leases.
-func (s *Scheduler) Replica() string { return s.opts.Replica }
-
 // Outcome classifies a poll.
 type Outcome string
 
@@ -224,29 +213,6 @@ func (r Result) Label() string {
 		return "not_modified"
 	}
 	return "error_" + feed.Classify(r.Err).Family()
-}
-
-// Stats sums the results of a pass over due feeds.
-type Stats struct {
-	Polled, OK, NotModified, Failed, Skipped, NewItems int
-	BytesRead                                          int64
-}
-
-func (st *Stats) add(r Result) {
-	switch r.Outcome {
-	case OutcomeSkipped:
-		st.Skipped++
-		return
-	case OutcomeOK:
-		st.OK++
-	case OutcomeNotModified:
-		st.NotModified++
-	case OutcomeError:
-		st.Failed++
-	}
-	st.Polled++
-	st.NewItems += r.New
-	st.BytesRead += r.BytesRead
 }
 
 // Run polls due feeds until ctx is cancelled, then waits for the polls in
@@ -308,53 +274,6 @@ func (s *Scheduler) dispatch(ctx context.Context) {
 			s.poll(ctx, st)
 		}()
 	}
-}
-
-// PollDue polls every feed due now, at most Concurrency at a time and
-// PerHost per host (waiting for a busy host rather than skipping it), and
-// returns when they are all done. Preview, tests and benchmarks use it.
-func (s *Scheduler) PollDue(ctx context.Context) (Stats, error) {
-	var stats Stats
-	ids, err := s.store.DueFeeds(ctx, s.opts.Now(), math.MaxInt32)
-	if err != nil {
-		return stats, err
-	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, id := range ids {
-		select {
-		case s.slots <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			return stats, ctx.Err()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-s.slots }()
-			r := Result{FeedID: id, Outcome: OutcomeSkipped}
-			if st, release, ok := s.claim(ctx, id, true, false); ok {
-				r = s.poll(ctx, st)
-				release()
-			}
-			mu.Lock()
-			stats.add(r)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	return stats, ctx.Err()
-}
-
-// PollFeed polls one feed now, due or not, under its lease.
-func (s *Scheduler) PollFeed(ctx context.Context, id string) (Result, error) {
-	st, release, ok := s.claim(ctx, id, true, true)
-	if !ok {
-		return Result{FeedID: id, Outcome: OutcomeSkipped}, nil
-	}
-	defer release()
-	r := s.poll(ctx, st)
-	return r, r.Err
 }
 
 // claim takes the feed's lease, loads it and reserves a host slot; wait
@@ -587,12 +506,7 @@ func (s *Scheduler) Backoff(interval time.Duration, errors int, retryAfter time.
 	if interval <= 0 {
 		interval = s.opts.DefaultInterval
 	}
-	d := s.opts.BackoffCap
-	if errors < 30 {
-		if b := interval << errors; b > 0 && b < d {
-			d = b
-		}
-	}
+	d := backoff.Policy{Min: interval, Max: s.opts.BackoffCap}.Delay(errors + 1)
 	if retryAfter > d {
 		d = min(retryAfter, s.opts.RetryFailingEvery)
 	}

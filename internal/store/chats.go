@@ -5,15 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/migrawatch/migrawatch/internal/backoff"
+	"github.com/migrawatch/migrawatch/internal/news"
 )
 
 // Chat defaults. A chat hash stores only the fields that differ from these,
@@ -236,8 +237,9 @@ func (s *Store) chatTx(ctx context.Context, fn func(rd redis.Cmdable, exec func(
 	// Writers of one chat are few (its admins, the sender, the bot), but a
 	// burst of them on a busy server can lose the race many times in a row.
 	const attempts = 64
+	retry := backoff.New(backoff.Policy{Min: time.Millisecond, Max: 64 * time.Millisecond, Jitter: 1}, nil)
 	var err error
-	for i := range attempts {
+	for range attempts {
 		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error {
 			return fn(tx, func(steps ...step) error { return runTx(ctx, tx, steps) })
 		}, keys...)
@@ -245,10 +247,8 @@ func (s *Store) chatTx(ctx context.Context, fn func(rd redis.Cmdable, exec func(
 			return err
 		}
 		// Another writer won: back off a little, with jitter, and read again.
-		select {
-		case <-time.After(time.Duration(1+rand.IntN(1<<min(i, 6))) * time.Millisecond):
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := retry.Wait(ctx); err != nil {
+			return err
 		}
 	}
 	return err

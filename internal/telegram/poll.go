@@ -7,13 +7,13 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/migrawatch/migrawatch/internal/backoff"
 	"github.com/migrawatch/migrawatch/internal/news"
 )
 
@@ -32,7 +32,7 @@ func (c *Client) Poll(ctx context.Context, handle func(context.Context, news.Upd
 			c.confirm(context.WithoutCancel(ctx), offset)
 		}
 	}()
-	failures := 0
+	retry := backoff.New(backoff.Policy{Min: c.opts.MinBackoff, Max: c.opts.MaxBackoff, Jitter: 0.25, JitterAbove: true}, nil)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -46,8 +46,7 @@ func (c *Client) Poll(ctx context.Context, handle func(context.Context, news.Upd
 			if errors.As(err, &api) && (api.Code == http.StatusUnauthorized || api.Code == http.StatusNotFound) {
 				return err
 			}
-			wait := c.backoff(failures)
-			failures++
+			wait := retry.Next()
 			var ra *news.RetryAfterError
 			if errors.As(err, &ra) {
 				wait = ra.After
@@ -58,7 +57,7 @@ func (c *Client) Poll(ctx context.Context, handle func(context.Context, news.Upd
 			}
 			continue
 		}
-		failures = 0
+		retry.Reset()
 		confirmed = offset
 		for _, raw := range raws {
 			if ctx.Err() != nil {
@@ -117,26 +116,9 @@ func (c *Client) getUpdates(ctx context.Context, offset int, wait time.Duration)
 	return raws, err
 }
 
-// backoff is the wait after n consecutive failures: MinBackoff doubling up to
-// MaxBackoff, with up to 25% jitter so replicas do not retry in step.
-func (c *Client) backoff(n int) time.Duration {
-	d := c.opts.MinBackoff
-	for i := 0; i < n && d < c.opts.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, c.opts.MaxBackoff)
-	return d + time.Duration(rand.Int64N(int64(d)/4+1))
-}
-
+// sleep waits d; false when ctx ended first.
 func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return backoff.System{}.Sleep(ctx, d) == nil
 }
 
 // SecretHeader is the header Telegram sends the webhook's secret_token in.
