@@ -29,7 +29,7 @@ import (
 // Store keeps the archive (the Redis store).
 type Store interface {
 	SaveQuote(ctx context.Context, q news.ArchivedQuote, ix news.QuoteIndexing, lim news.ArchiveLimits, now time.Time) (string, bool, error)
-	FindSpeakers(ctx context.Context, words, prefixes []string, since time.Time, limit int) ([]news.KnownSpeaker, error)
+	FindSpeakers(ctx context.Context, all [][]string, anyOf []string, since time.Time, limit int) ([]news.KnownSpeaker, error)
 	Speakers(ctx context.Context, ids []string) ([]news.KnownSpeaker, error)
 	SpeakerQuotes(ctx context.Context, ids []string, since time.Time, n int) ([][]news.ArchivedQuote, []int, error)
 	QuotesByRef(ctx context.Context, refs []news.QuoteRef) ([]news.ArchivedQuote, error)

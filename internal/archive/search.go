@@ -80,7 +80,7 @@ func (x *Archive) SpeakerQuotes(ctx context.Context, id string, offset, n int) (
 	for _, f := range k.Forms {
 		surnames = append(surnames, f[len(f)-1])
 	}
-	cands, err := x.store.FindSpeakers(ctx, lookupWords(surnames), nil, since, speakerCandidates)
+	cands, err := x.store.FindSpeakers(ctx, nil, lookupWords(surnames), since, speakerCandidates)
 	if err != nil {
 		return Page{}, err
 	}
@@ -158,16 +158,39 @@ const (
 	exact       // every word matches a word of the name
 )
 
-// matchSpeakers returns the speakers words name, latest quoted first.
+// matchSpeakers returns the speakers words name, latest quoted first. The
+// name index is asked first for the speakers with every word (or, for a
+// surname alone, with the last word); only when none matches every word
+// exactly is it asked again with the last word as a beginning.
 func (x *Archive) matchSpeakers(ctx context.Context, words []string, since time.Time) ([]news.KnownSpeaker, error) {
-	var prefixes []string
-	if last := words[len(words)-1]; utf8.RuneCountInString(last) >= minPrefix {
-		prefixes = lookupWords([]string{last})
+	all := make([][]string, len(words))
+	for i, w := range words {
+		all[i] = lookupWords([]string{w})
 	}
-	cands, err := x.store.FindSpeakers(ctx, lookupWords(words), prefixes, since, speakerCandidates)
+	last := all[len(all)-1]
+	cands, err := x.store.FindSpeakers(ctx, all, last, since, speakerCandidates)
 	if err != nil {
 		return nil, err
 	}
+	chosen, best := chooseSpeakers(words, cands)
+	if best == exact || utf8.RuneCountInString(words[len(words)-1]) < minPrefix {
+		return chosen, nil
+	}
+	prefixes := make([]string, len(last))
+	for i, l := range last {
+		prefixes[i] = l + "*"
+	}
+	all[len(all)-1] = prefixes
+	more, err := x.store.FindSpeakers(ctx, all, last, since, speakerCandidates)
+	if err != nil {
+		return nil, err
+	}
+	chosen, _ = chooseSpeakers(words, more)
+	return chosen, nil
+}
+
+// chooseSpeakers keeps the candidates whose names answer words best.
+func chooseSpeakers(words []string, cands []news.KnownSpeaker) ([]news.KnownSpeaker, int) {
 	rank := make(map[string]int, len(cands))
 	best := noMatch
 	for _, c := range cands {
@@ -179,7 +202,7 @@ func (x *Archive) matchSpeakers(ctx context.Context, words []string, since time.
 		best = max(best, r)
 	}
 	if best == noMatch {
-		return nil, nil
+		return nil, best
 	}
 	var chosen []news.KnownSpeaker
 	for _, c := range cands {
@@ -197,7 +220,7 @@ func (x *Archive) matchSpeakers(ctx context.Context, words []string, since time.
 	if len(chosen) > maxSpeakers {
 		chosen = chosen[:maxSpeakers]
 	}
-	return chosen, nil
+	return chosen, best
 }
 
 // matchForm ranks how the words of a search match one form of a name.

@@ -327,64 +327,93 @@ func nameTokens(names []news.SpeakerName) []string {
 }
 
 // findSpeakersScript looks speakers up in the name index. KEYS: names,
-// last, forms, linked. ARGV: since, limit, max hits per range, then pairs
-// of lexical range bounds. It returns sid, latest date, forms, linked ids,
-// for the speakers quoted since since, latest first, at most limit.
+// last, forms, linked. ARGV: since, limit, max hits per range, the number
+// of groups, each group as its number of ranges and the ranges' lexical
+// bounds, then the ranges of any. The speakers are those with a word in
+// every group, and those with a word in any; the script returns sid, latest
+// date, forms, linked ids of those quoted since since, latest first, at
+// most limit.
 var findSpeakersScript = redis.NewScript(`
 local since = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local hits = tonumber(ARGV[3])
-local seen = {}
-local found = {}
-for i = 4, #ARGV, 2 do
-  local ms = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[i], ARGV[i + 1], 'LIMIT', 0, hits)
-  for _, m in ipairs(ms) do
-    local p = string.find(m, '\0', 1, true)
-    if p then
-      local sid = string.sub(m, p + 1)
-      if not seen[sid] then
-        seen[sid] = true
-        local last = tonumber(redis.call('ZSCORE', KEYS[2], sid))
-        if last and last >= since then found[#found + 1] = {sid, last} end
-      end
+local i = 4
+local function sids(n)
+  local set = {}
+  for _ = 1, n do
+    local ms = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[i], ARGV[i + 1], 'LIMIT', 0, hits)
+    i = i + 2
+    for _, m in ipairs(ms) do
+      local p = string.find(m, '\0', 1, true)
+      if p then set[string.sub(m, p + 1)] = true end
     end
   end
+  return set
+end
+local groups = {}
+local ng = tonumber(ARGV[i])
+i = i + 1
+for g = 1, ng do
+  local n = tonumber(ARGV[i])
+  i = i + 1
+  groups[g] = sids(n)
+end
+local n = tonumber(ARGV[i])
+i = i + 1
+local cand = sids(n)
+if ng > 0 then
+  for sid in pairs(groups[1]) do
+    local all = true
+    for g = 2, ng do
+      if not groups[g][sid] then all = false break end
+    end
+    if all then cand[sid] = true end
+  end
+end
+local found = {}
+for sid in pairs(cand) do
+  local last = tonumber(redis.call('ZSCORE', KEYS[2], sid))
+  if last and last >= since then found[#found + 1] = {sid, last} end
 end
 table.sort(found, function(a, b) if a[2] ~= b[2] then return a[2] > b[2] end return a[1] < b[1] end)
 local out = {}
-for i = 1, math.min(limit, #found) do
-  out[#out + 1] = found[i][1]
-  out[#out + 1] = tostring(found[i][2])
-  out[#out + 1] = redis.call('HGET', KEYS[3], found[i][1]) or ''
-  out[#out + 1] = redis.call('HGET', KEYS[4], found[i][1]) or ''
+for k = 1, math.min(limit, #found) do
+  out[#out + 1] = found[k][1]
+  out[#out + 1] = tostring(found[k][2])
+  out[#out + 1] = redis.call('HGET', KEYS[3], found[k][1]) or ''
+  out[#out + 1] = redis.call('HGET', KEYS[4], found[k][1]) or ''
 end
 return out
 `)
 
 // speakerLookupHits bounds the name index entries read per word looked up.
-const speakerLookupHits = 2000
+const speakerLookupHits = 1000
 
-// FindSpeakers returns the speakers quoted since since that have a name
-// word equal to one of words or starting with one of prefixes, latest
-// quoted first, at most limit.
-func (s *Store) FindSpeakers(ctx context.Context, words, prefixes []string, since time.Time, limit int) ([]news.KnownSpeaker, error) {
-	args := []any{since.UnixMilli(), limit, speakerLookupHits}
-	for _, w := range words {
-		if w != "" {
-			args = append(args, "["+w+nameSep, "["+w+nameSep+"\xff")
+// FindSpeakers returns the speakers quoted since since that have, for every
+// group of all, a name word one of the group's lookups finds, and those
+// with a word one of anyOf finds; latest quoted first, at most limit. A
+// lookup is a word, or a beginning of words written with a final '*'.
+func (s *Store) FindSpeakers(ctx context.Context, all [][]string, anyOf []string, since time.Time, limit int) ([]news.KnownSpeaker, error) {
+	args := []any{since.UnixMilli(), limit, speakerLookupHits, len(all)}
+	ranges := func(lookups []string) {
+		args = append(args, len(lookups))
+		for _, l := range lookups {
+			if p, ok := strings.CutSuffix(l, "*"); ok {
+				args = append(args, "["+p, "["+p+"\xff")
+			} else {
+				args = append(args, "["+l+nameSep, "["+l+nameSep+"\xff")
+			}
 		}
 	}
-	for _, p := range prefixes {
-		if p != "" {
-			args = append(args, "["+p, "["+p+"\xff")
-		}
+	for _, g := range all {
+		ranges(g)
 	}
-	if len(args) == 3 {
+	ranges(anyOf)
+	if len(all) == 0 && len(anyOf) == 0 {
 		return nil, nil
 	}
 	k := s.quoteNameKeys()
-	keys := []string{k[0], k[1], k[2], k[6]}
-	v, err := findSpeakersScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+	v, err := findSpeakersScript.Run(ctx, s.rdb, []string{k[0], k[1], k[2], k[6]}, args...).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("find speakers: %w", err)
 	}

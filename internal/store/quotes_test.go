@@ -102,27 +102,41 @@ func TestQuotes_NameIndexForgetsSpeakersPastRetention(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	saveTestQuote(t, s, "sidOLDOLDOL", "q1", now.Add(-80*24*time.Hour), now)
-	got, err := s.FindSpeakers(ctx, []string{"palatini"}, nil, time.Time{}, 10)
+	got, err := s.FindSpeakers(ctx, nil, []string{"palatini"}, time.Time{}, 10)
 	if err != nil || len(got) != 1 || got[0].ID != "sidOLDOLDOL" || !slices.Equal(got[0].Forms[0], []string{"laura", "palatini"}) {
 		t.Fatalf("FindSpeakers = %+v, %v", got, err)
 	}
-	if got, _ := s.FindSpeakers(ctx, nil, []string{"pal"}, time.Time{}, 10); len(got) != 1 {
+	if got, _ := s.FindSpeakers(ctx, nil, []string{"pal*"}, time.Time{}, 10); len(got) != 1 {
 		t.Errorf("prefix pal found %d speakers", len(got))
 	}
-	if got, _ := s.FindSpeakers(ctx, []string{"pal"}, nil, time.Time{}, 10); len(got) != 0 {
+	if got, _ := s.FindSpeakers(ctx, nil, []string{"pal"}, time.Time{}, 10); len(got) != 0 {
 		t.Errorf("the word pal found %+v; only a prefix may", got)
+	}
+	// Every group must be found: the first name alone does not make a
+	// Laura Lungarotti a Laura Palatini.
+	lq := news.ArchivedQuote{ID: "q9", SpeakerID: "sidLUNGAROT", Speaker: "Laura Lungarotti", Text: "x", At: now}
+	lix := news.QuoteIndexing{Names: []news.SpeakerName{{ID: "sidLUNGAROT", Words: []string{"laura", "lungarotti"}}}}
+	if _, _, err := s.SaveQuote(ctx, lq, lix, quoteLimits, now); err != nil {
+		t.Fatal(err)
+	}
+	both, _ := s.FindSpeakers(ctx, [][]string{{"laura"}, {"palatini"}}, nil, time.Time{}, 10)
+	if len(both) != 1 || both[0].ID != "sidOLDOLDOL" {
+		t.Errorf("laura AND palatini found %+v", both)
+	}
+	if got, _ := s.FindSpeakers(ctx, [][]string{{"laura"}}, nil, time.Time{}, 10); len(got) != 2 || got[0].ID != "sidLUNGAROT" {
+		t.Errorf("laura found %+v, want both, latest quoted first", got)
 	}
 	// Twenty days later another speaker's quote is saved: the first one's
 	// latest quote is now past the retention and it leaves the index.
 	later := now.Add(20 * 24 * time.Hour)
 	saveTestQuote(t, s, "sidNEWNEWNE", "q2", later, later)
-	got, _ = s.FindSpeakers(ctx, []string{"palatini"}, nil, time.Time{}, 10)
+	got, _ = s.FindSpeakers(ctx, nil, []string{"palatini"}, time.Time{}, 10)
 	if len(got) != 1 || got[0].ID != "sidNEWNEWNE" {
 		t.Fatalf("after the retention the index holds %+v", got)
 	}
 	n, _ := rdb.ZCard(ctx, s.quoteNamesKey()).Result()
-	if n != 2 {
-		t.Errorf("the name index keeps %d entries, want the new speaker's 2 words", n)
+	if n != 4 {
+		t.Errorf("the name index keeps %d entries, want the 2 words of each speaker quoted lately", n)
 	}
 }
 
