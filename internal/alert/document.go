@@ -17,6 +17,7 @@ type Document struct {
 	title, body field
 	sourceID    string
 	hosts       []string // the link's host and its parent domains
+	speakers    []string // what speaker: values it matches (documentSpeakers)
 	lang        string
 	// anchors are every index key present in the document, each once:
 	// word keys, title word keys (marked), source and language keys.
@@ -73,6 +74,10 @@ func NewDocument(a news.Article) *Document {
 	}
 	if d.lang != "" {
 		add(langAnchor(d.lang))
+	}
+	d.speakers = documentSpeakers(a)
+	for _, k := range d.speakers {
+		add(speakerAnchor(k))
 	}
 	return d
 }

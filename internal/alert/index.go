@@ -204,7 +204,7 @@ func vetoPlan(root *node, keys []string, need uint8) (vetoes []string, ok bool) 
 // letters, a source, a language.
 func exactLeaf(n *node) bool {
 	switch n.op {
-	case opWord, opSource, opLang:
+	case opWord, opSource, opLang, opSpeaker:
 		return true
 	case opPrefix:
 		_, whole := prefixAnchor(n.keys[0])

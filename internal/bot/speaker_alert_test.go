@@ -1,0 +1,35 @@
+package bot
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/migrawatch/migrawatch/internal/news"
+)
+
+func TestAlert_SpeakerFieldSavedAndTriedOnRecentNews(t *testing.T) {
+	h := newHarness(t)
+	wantText(t, h.reply(bob.ID, bob, "/alert speaker:Palatini"), "Alert saved. It matches: speaker:palatini")
+	wantText(t, h.reply(alice.ID, alice, `/alert orateur:"ministre de l'Intérieur"`), `speaker:"ministre de interieur"`)
+	wantText(t, h.reply(amina.ID, amina, `/alert المتحدث:"وزير الداخلية"`), `speaker:"وزير الداخليه"`)
+	wantText(t, h.reply(bob.ID, bob, `/alert speaker:"one two three four five six seven eight nine"`), "speaker: takes at most 8 words")
+
+	ctx := context.Background()
+	now := h.clock.Now()
+	for _, a := range []news.Article{
+		{Item: news.Item{FeedID: "mwn", Key: "a", Link: "https://mwn.example/a", Title: "IOM opens a centre in Agadir"}, Lang: news.English,
+			Text:    "The centre opened on Monday.",
+			Summary: news.Summary{Quotes: []news.Quote{{Speaker: "Laura Palatini", Role: "IOM chief of mission", Text: "Integration is a long road"}}}},
+		{Item: news.Item{FeedID: "mwn", Key: "b", Link: "https://mwn.example/b", Title: "Voluntary returns"}, Lang: news.English,
+			Text:    "Laura Lungarotti, who succeeded Laura Palatini, met officials.",
+			Summary: news.Summary{Quotes: []news.Quote{{Speaker: "Laura Lungarotti", Role: "the director who succeeded Laura Palatini", Text: "Returns must stay voluntary"}}}},
+	} {
+		if err := h.st.RecordRecent(ctx, a, now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantText(t, h.reply(bob.ID, bob, "/testalert speaker:Palatini"), "would have matched 1 of the 2", "IOM opens a centre in Agadir")
+	// A keyword finds the article that names her, not the one that quotes her.
+	wantText(t, h.reply(bob.ID, bob, "/testalert Palatini"), "would have matched 1 of the 2", "Voluntary returns")
+}
