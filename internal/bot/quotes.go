@@ -28,6 +28,7 @@ type QuoteState interface {
 	WeeklyVoices(ctx context.Context, chat int64) (time.Time, bool, error)
 	ClaimWeeklyVoices(ctx context.Context, now time.Time, lease time.Duration, n int) ([]int64, error)
 	FirstQuoteTap(ctx context.Context, chat int64, msg int, sid string, ttl time.Duration) (bool, error)
+	ClearQuoteTap(ctx context.Context, chat int64, msg int, sid string) error
 }
 
 // Callback verbs and the deep link of the quote archive.
@@ -205,12 +206,16 @@ func (b *Bot) cbSpeakerQuotes(ctx context.Context, r *request) error {
 		return nil
 	}
 	text, rows, err := b.speakerPage(ctx, r, id, 0)
-	if err != nil {
-		return err
+	if err == nil {
+		m := b.compose(r, text, rows)
+		m.ReplyTo = r.u.MessageID
+		err = b.send(ctx, m)
 	}
-	m := b.compose(r, text, rows)
-	m.ReplyTo = r.u.MessageID
-	return b.send(ctx, m)
+	if err != nil {
+		// Nothing was answered: the next tap tries again.
+		return errors.Join(err, state.ClearQuoteTap(context.WithoutCancel(ctx), r.here.ID, r.u.MessageID, id))
+	}
+	return nil
 }
 
 // startSpeakerQuotes answers /start qs-<id>, the deep link of a channel

@@ -190,6 +190,12 @@ func TestQuotes_MoreFromThisSpeakerRepliesOnceWithTheSameList(t *testing.T) {
 	if got := buttonData(msg); !slices.Equal(got, []string{"qs:" + id.ID}) || msg.Buttons[0][0].Text != "💬 More from Laura Palatini" {
 		t.Fatalf("news buttons %+v", msg.Buttons)
 	}
+	// The answer meets Telegram's flood control: nothing is sent, and the
+	// button is not spent.
+	h.tg.FailNext(group, 1, 429)
+	if _, fresh := h.tap(group, bob, msg.ID, "qs:"+id.ID); len(fresh) != 0 {
+		t.Fatalf("a refused answer left %d messages", len(fresh))
+	}
 	_, fresh := h.tap(group, bob, msg.ID, "qs:"+id.ID)
 	if len(fresh) != 1 {
 		t.Fatalf("the button sent %d messages, want 1", len(fresh))

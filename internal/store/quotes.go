@@ -702,3 +702,12 @@ func (s *Store) FirstQuoteTap(ctx context.Context, chat int64, msg int, sid stri
 	}
 	return ok, nil
 }
+
+// ClearQuoteTap forgets the first tap on a button whose answer could not be
+// sent, so that the next tap answers.
+func (s *Store) ClearQuoteTap(ctx context.Context, chat int64, msg int, sid string) error {
+	if err := s.rdb.Del(ctx, s.quoteTapKey(chat, msg, sid)).Err(); err != nil {
+		return fmt.Errorf("quote button of chat %d: %w", chat, err)
+	}
+	return nil
+}
