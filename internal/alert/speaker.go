@@ -72,9 +72,16 @@ func writeSpeaker(b *strings.Builder, n *node) {
 func documentSpeakers(a news.Article) []string {
 	var out []string
 	runs := func(words []string) {
-		for i := range words {
-			for j := i + 1; j <= len(words) && j-i <= MaxSpeakerWords; j++ {
-				out = append(out, speakerKey(words[i:j]))
+		keys := make([]string, len(words))
+		for i, w := range words {
+			keys[i] = wordKey(w)
+		}
+		for i := range keys {
+			run := keys[i]
+			out = append(out, run)
+			for j := i + 1; j < len(keys) && j-i < MaxSpeakerWords; j++ {
+				run += " " + keys[j]
+				out = append(out, run)
 			}
 		}
 	}

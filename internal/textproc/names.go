@@ -153,12 +153,16 @@ func NameInOtherScript(text string, name []string) []string {
 		if len(in) == 0 || len(in) > maxNameWords {
 			continue
 		}
+		cross, same := crossScript(name, in), slices.Equal(in, name)
+		if !cross && !same {
+			continue // an acronym, an age, a place: not the name's other form
+		}
 		before := Words(lastBytes(text[:open], 400))
 		switch {
-		case crossScript(name, in) && endsWithWords(before, name):
+		case cross && endsWithWords(before, name):
 			// The quoted form, then the other in parentheses.
 			return in
-		case slices.Equal(in, name) && len(before) >= len(name):
+		case same && len(before) >= len(name):
 			// The other form, then the quoted one in parentheses.
 			if prev := before[len(before)-len(name):]; crossScript(name, prev) {
 				return prev
