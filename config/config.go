@@ -149,7 +149,7 @@ func Default() Config {
 			LongPollTimeout: 50 * time.Second,
 		},
 		Redis: Redis{Prefix: "mw:"},
-		HTTP:  HTTP{Addr: ":8080"},
+		HTTP:  HTTP{Addr: "127.0.0.1:8080"},
 		Log:   Log{Format: "text", Level: "info"},
 		Fetch: Fetch{
 			Timeout:        60 * time.Second,

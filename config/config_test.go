@@ -172,7 +172,7 @@ func TestReference_DefaultsAreWrittenAsInYAML(t *testing.T) {
 		"telegram.token":                "",
 		"telegram.admin_chat_ids":       "[]",
 		"redis.prefix":                  "mw:",
-		"http.addr":                     ":8080",
+		"http.addr":                     "127.0.0.1:8080",
 		"extract.min_feed_text_chars":   "400",
 	}
 	for _, s := range Reference() {
@@ -340,6 +340,42 @@ func TestLoad_CrossKeyRules(t *testing.T) {
 				t.Errorf("want a problem on %s, got %v (%v)", tt.key, keys, err)
 			}
 		})
+	}
+}
+
+func TestLoad_RefusesWhatTelegramWouldRefuse(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		key  string
+		says string
+	}{
+		{"a word for a token", map[string]string{"TELEGRAM_BOT_TOKEN": "garbage"}, "TELEGRAM_BOT_TOKEN", "is not a bot token"},
+		{"a token without its number", map[string]string{"TELEGRAM_BOT_TOKEN": ":AAHsecret"}, "TELEGRAM_BOT_TOKEN", "is not a bot token"},
+		{"a token with the bot prefix", map[string]string{"TELEGRAM_BOT_TOKEN": "bot123456:AAHsecret"}, "TELEGRAM_BOT_TOKEN", "is not a bot token"},
+		{"a plain http webhook", map[string]string{"MIGRAWATCH_WEBHOOK_URL": "http://bot.example.org/hook", "MIGRAWATCH_WEBHOOK_SECRET": "s"}, "MIGRAWATCH_WEBHOOK_URL", "https://"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env), "")
+			if keys := problemKeys(err); !slices.Contains(keys, tt.key) {
+				t.Fatalf("want a problem on %s, got %v (%v)", tt.key, keys, err)
+			}
+			if !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("error %q does not say %q", err, tt.says)
+			}
+			if tok := tt.env["TELEGRAM_BOT_TOKEN"]; tok != "" && strings.Contains(err.Error(), tok) {
+				t.Errorf("the error repeats the token: %v", err)
+			}
+		})
+	}
+	for _, tok := range []string{"123456789:AAH-abc_DEF0123456789abcdefghijklmno", "1:a"} {
+		if _, err := Load(env(map[string]string{"TELEGRAM_BOT_TOKEN": tok}), ""); err != nil {
+			t.Errorf("token %q refused: %v", tok, err)
+		}
+	}
+	if _, err := Load(env(map[string]string{"MIGRAWATCH_WEBHOOK_URL": "HTTPS://bot.example.org/hook", "MIGRAWATCH_WEBHOOK_SECRET": "s"}), ""); err != nil {
+		t.Errorf("an https webhook refused: %v", err)
 	}
 }
 

@@ -32,7 +32,7 @@ var settings = []Setting{
 	{Key: "telegram.admin_chat_ids", Env: "MIGRAWATCH_ADMIN_CHAT_IDS", Description: "Chat ids where operator commands answer (comma-separated in the environment)."},
 	{Key: "redis.url", Env: "REDIS_URL", Description: "redis://, rediss:// or unix:// URL; with master_name= a Sentinel set, with addr= a Cluster; empty means an embedded in-process store where nothing persists."},
 	{Key: "redis.prefix", Env: "MIGRAWATCH_REDIS_PREFIX", Description: "Prefix of every Redis key."},
-	{Key: "http.addr", Env: "MIGRAWATCH_HTTP_ADDR", Description: "Listen address of /healthz, /readyz, /metrics and the webhook."},
+	{Key: "http.addr", Env: "MIGRAWATCH_HTTP_ADDR", Description: "Listen address of /healthz, /readyz, /metrics and the webhook; loopback by default, so /metrics is not served to the network (the Docker image sets `:8080`)."},
 	{Key: "log.format", Env: "MIGRAWATCH_LOG_FORMAT", Description: "Log format: text or json."},
 	{Key: "log.level", Env: "MIGRAWATCH_LOG_LEVEL", Description: "Log level: debug, info, warn or error."},
 	{Key: "fetch.timeout", Description: "Whole-request limit for a feed or page fetch, redirects and body included."},

@@ -49,18 +49,26 @@ func (p *problems) positive(key string, x float64) {
 
 var webhookSecretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
+// botTokenRe is the form of a bot token: the bot's numeric id, a colon and
+// the secret part (Bot API, "Authorizing your bot").
+var botTokenRe = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$`)
+
 // validate checks every key of cfg and resolves the catalog.
 func validate(cfg *Config, fromEnv map[string]string) []error {
 	p := &problems{fromEnv: fromEnv}
 
 	// telegram
-	if strings.ContainsFunc(cfg.Telegram.Token.Reveal(), func(r rune) bool { return r <= ' ' || r == '/' }) {
-		p.add("telegram.token", "contains spaces, control characters or '/': paste only the token @BotFather gave, like 123456789:AAH...")
+	if tok := cfg.Telegram.Token.Reveal(); tok != "" && !botTokenRe.MatchString(tok) {
+		// Checked here so that a mistyped token is named at start-up instead
+		// of being sent to Telegram (and the token is never echoed back).
+		p.add("telegram.token", "is not a bot token: @BotFather gives one like 123456789:AAH..., the bot's number, a colon, then letters, digits, _ and -; paste only that")
 	}
 	validateEndpoint(p, cfg.Telegram.APIEndpoint)
 	if u := cfg.Telegram.Webhook.URL; u != "" {
 		if err := checkHTTPURL(u); err != nil {
 			p.add("telegram.webhook.url", "%v", err)
+		} else if !strings.HasPrefix(strings.ToLower(u), "https://") {
+			p.add("telegram.webhook.url", "must be an https:// URL: Telegram sends webhook updates over HTTPS only; got %q", u)
 		}
 		if cfg.Telegram.Webhook.Secret == "" {
 			p.add("telegram.webhook.secret", "is required with a webhook URL, so that only Telegram can post updates")

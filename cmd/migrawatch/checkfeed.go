@@ -15,11 +15,17 @@ import (
 	"github.com/migrawatch/migrawatch/internal/news"
 )
 
+// maxAdvertisedChecked is how many of the feeds a page advertises are tried,
+// as many as /subscribe tries.
+const maxAdvertisedChecked = 3
+
 func cmdCheckFeed(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("check-feed", " <url|file>", `Fetch (or read from disk) one feed and say what MigraWatch makes of it: HTTP status, final
 URL after redirects, character encoding, cache validators, feed type, item count and the
-newest items, or why it cannot be followed, in plain words. For an HTML page it lists the
-feeds the page advertises, or the article links it would watch if it has none.`)
+newest items, the items left out and why, or why it cannot be followed, in plain words.
+For an HTML page it lists the feeds the page advertises and checks them as /subscribe
+would (the first that works), or, if it has none, every article link it would watch, one
+per line.`)
 	configPath := configFlag(fs)
 	newest := fs.Int("n", 5, "show the `n` newest items")
 	rest, err := parseFlags(fs, args, e)
@@ -54,15 +60,37 @@ feeds the page advertises, or the article links it would watch if it has none.`)
 	}
 	printCheck(w, res, *newest)
 
-	// An HTML page with no feed of its own may still be watched as a listing page.
+	// A page that advertises feeds is followed through them, as /subscribe
+	// does: the first of them (up to three) that checks out.
 	var nf *feed.NotAFeedError
+	if _, local := config.LocalPath(src.URL); !local && errors.As(checkErr, &nf) && len(nf.Links) > 0 {
+		links := nf.Links[:min(len(nf.Links), maxAdvertisedChecked)]
+		fmt.Fprintf(w, "%-15s a web page, not a feed, that advertises %d feed(s)\n", "Kind:", len(nf.Links))
+		for _, link := range links {
+			fmt.Fprintf(w, "\nThe page advertises a feed; /subscribe with this page would follow it if it works. Checking %s\n", link)
+			fres, ferr := fetcher.Check(ctx, link)
+			printCheck(w, fres, *newest)
+			if ferr == nil {
+				fmt.Fprintf(w, "%-15s OK: MigraWatch can follow the feed this page advertises (%s)\n", "Result:", link)
+				return nil
+			}
+			fmt.Fprintf(w, "%-15s %s\n", "Not usable:", explain(ferr))
+			checkErr = ferr
+		}
+		fmt.Fprintf(w, "%-15s FAILED: none of the feeds the page advertises can be followed\n", "Result:")
+		return fmt.Errorf("%s cannot be followed: %w", target, checkErr)
+	}
+
+	// An HTML page with no feed of its own may still be watched as a listing page.
 	if errors.As(checkErr, &nf) && nf.HTML && len(nf.Links) == 0 {
 		src.Kind = news.KindPage
 		pr, err := readSource(ctx, fetcher, src)
 		if err == nil {
 			fmt.Fprintf(w, "%-15s page without a feed: MigraWatch can watch it for new article links\n", "Kind:")
-			fmt.Fprintf(w, "%-15s %d\n", "Article links:", len(pr.items))
-			printLinks(w, pr.items, *newest)
+			fmt.Fprintf(w, "%-15s %d, one per line:\n", "Article links:", len(pr.items))
+			for _, it := range pr.items {
+				fmt.Fprintln(w, it.Link)
+			}
 			fmt.Fprintf(w, "%-15s OK as a listing page\n", "Result:")
 			return nil
 		}
@@ -135,6 +163,9 @@ func printCheck(w io.Writer, r *feed.CheckResult, newest int) {
 	}
 	if len(r.Repairs) > 0 {
 		field("Repairs", strings.Join(r.Repairs, "; "))
+	}
+	if len(r.Skipped) > 0 {
+		field("Left out", strings.Join(r.Skipped, "\n"+strings.Repeat(" ", 16)))
 	}
 	if len(r.FeedLinks) > 0 {
 		field("Feeds offered", strings.Join(r.FeedLinks, "\n"+strings.Repeat(" ", 16)))

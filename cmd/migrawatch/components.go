@@ -252,7 +252,7 @@ func (ar articleReader) ReadArticle(ctx context.Context, u string) (pipeline.Art
 	if err != nil {
 		return pipeline.ArticlePage{}, err
 	}
-	return pipeline.ArticlePage{Title: p.Title, Published: p.Published, Text: p.Text, TextSource: p.TextSource, Lang: p.Lang}, nil
+	return pipeline.ArticlePage{Link: p.Link, Title: p.Title, Published: p.Published, Text: p.Text, TextSource: p.TextSource, Lang: p.Lang}, nil
 }
 
 // startSenders drains the outbox into Telegram and sends the digests.

@@ -28,6 +28,10 @@ link, language, whether it is about migration (with the matched terms), the gist
 quotes with their speakers. Uses neither Telegram nor Redis. Without arguments it reads
 every source of the catalog.
 
+A single article works too: the URL of an article page, or an article saved on disk as
+.html (the page) or .txt (the title on the first line, then the text) is read and
+understood as one item.
+
 URLs are fetched with the same rules as the bot (timeouts, size cap, private-address
 guard), and when a feed gives only a snippet the article page is fetched for the full
 text. Files are read from disk and keep their feed text. An HTML page without a feed is
@@ -109,8 +113,13 @@ read as a listing page of article links.`)
 			}
 			_, local := config.LocalPath(src.URL)
 			u := &onlineU
-			if *offline || local {
-				u = offlineU
+			if *offline || local || res.article {
+				u = offlineU // an article's own text is already read
+			}
+			if res.parsed != nil {
+				for _, s := range res.parsed.Skipped {
+					out.notes = append(out.notes, "left out: "+s)
+				}
 			}
 			named := src
 			named.Name = sourceName(res)
@@ -124,6 +133,9 @@ read as a listing page of article links.`)
 				a, err := u.Understand(ctx, named, it)
 				if err != nil {
 					out.notes = append(out.notes, "article page not used, feed text kept: "+explain(err))
+				}
+				if res.article {
+					a.TextSource = res.textSource
 				}
 				out.articles = append(out.articles, a)
 			}
@@ -171,6 +183,11 @@ func pageFetcher(f *feed.Fetcher) extract.PageFetcher {
 func sourceName(res *readResult) string {
 	if res.src.Name != "" {
 		return res.src.Name
+	}
+	if res.article && len(res.items) == 1 && res.items[0].Link != "" {
+		if u, err := url.Parse(res.items[0].Link); err == nil {
+			return strings.TrimPrefix(u.Hostname(), "www.")
+		}
 	}
 	if res.parsed != nil && strings.TrimSpace(res.parsed.Title) != "" {
 		return strings.TrimSpace(res.parsed.Title)

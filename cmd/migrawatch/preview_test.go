@@ -241,8 +241,10 @@ func TestCheckFeed_URLReportsStatusRedirectValidatorsAndItems(t *testing.T) {
 		}
 	}
 
+	// A page advertising the feed is followed through it, as /subscribe does.
 	got = runCmd(t, allow, "check-feed", srv.URL+"/page")
-	if got.err == nil || !strings.Contains(got.stdout, "got an HTML page, not a feed") || !strings.Contains(got.stdout, srv.URL+"/feed") {
+	if got.err != nil || !strings.Contains(got.stdout, "a web page, not a feed, that advertises 1 feed(s)") ||
+		!strings.Contains(got.stdout, "OK: MigraWatch can follow the feed this page advertises ("+srv.URL+"/feed)") {
 		t.Errorf("HTML page: err %v\n%s", got.err, got.stdout)
 	}
 
@@ -301,10 +303,21 @@ func TestCheckFeed_ListingPageOverHTTP(t *testing.T) {
 	if got.err != nil {
 		t.Fatalf("check-feed: %v\n%s", got.err, got.stdout)
 	}
-	for _, want := range []string{"Kind:           page without a feed", "Article links:  ", iomAgadirTitle, "Result:         OK as a listing page"} {
+	for _, want := range []string{"Kind:           page without a feed", "Article links:  6, one per line:\n", "Result:         OK as a listing page"} {
 		if !strings.Contains(got.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, got.stdout)
 		}
+	}
+	// The links it would watch, one per line, each once, tracking dropped.
+	var links []string
+	for _, line := range strings.Split(got.stdout, "\n") {
+		if strings.HasPrefix(line, "http") {
+			links = append(links, line)
+		}
+	}
+	first := srv.URL + "/ar/news/national/%D8%B1%D8%A6%D9%8A%D8%B3%D8%A9-" // رئيسة-بعثة-...
+	if len(links) != 6 || !strings.HasPrefix(links[0], first) || strings.Contains(links[0], "utm_") {
+		t.Errorf("watched links:\n%s", strings.Join(links, "\n"))
 	}
 }
 

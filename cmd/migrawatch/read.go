@@ -85,6 +85,10 @@ type readResult struct {
 	items  []news.Item
 	// page is true when the source was read as a listing page.
 	page bool
+	// article is true when the source was one article (a page or a saved
+	// text), read into one item whose text came from textSource.
+	article    bool
+	textSource news.TextSource
 }
 
 // readSource reads one source's items: a local file from disk (no address
@@ -101,19 +105,33 @@ func readSource(ctx context.Context, f *feed.Fetcher, src news.Source) (*readRes
 			return nil, err
 		}
 		body = b
+		if isTextFile(path) || (src.Kind == news.KindPage && looksLikeArticle(body)) {
+			return readArticleFile(src, body, time.Now())
+		}
 	}
 	if src.Kind != news.KindPage {
+		finalURL := src.URL
 		if !local {
 			resp, err := f.Fetch(ctx, feed.Request{URL: src.URL})
 			if err != nil {
 				return nil, err
 			}
-			body, contentType = resp.Body, resp.ContentType
+			body, contentType, finalURL = resp.Body, resp.ContentType, resp.URL
 		}
 		p, err := feed.Parse(body, contentType, src)
 		var nf *feed.NotAFeedError
 		if err == nil {
 			res.parsed, res.items = p, p.Items
+			return res, nil
+		}
+		if errors.As(err, &nf) && nf.HTML && !local && looksLikeArticle(body) {
+			// One article's page (which may well advertise its site's
+			// feed): read it as the bot reads an article page.
+			it, ts, aerr := articleItem(src, body, finalURL, time.Now())
+			if aerr != nil {
+				return nil, aerr
+			}
+			res.article, res.textSource, res.items = true, ts, []news.Item{it}
 			return res, nil
 		}
 		if !errors.As(err, &nf) || !nf.HTML || len(nf.Links) > 0 {

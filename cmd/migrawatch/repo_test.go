@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The repository's files promise the same things in several places; these
@@ -84,5 +85,36 @@ func TestRepo_READMEShowsTheComposeFile(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^\.env$`).MatchString(readRepoFile(t, ignore)) {
 			t.Errorf("%s does not exclude .env", ignore)
 		}
+	}
+}
+
+func TestRepo_ImageGetsVersionAndCommitAndTimeToStop(t *testing.T) {
+	docker := readRepoFile(t, "Dockerfile")
+	compose := readRepoFile(t, "docker-compose.yml")
+	image := readRepoFile(t, ".ci/image")
+	for _, arg := range []string{"VERSION", "COMMIT"} {
+		if !regexp.MustCompile(`(?m)^ARG ` + arg + `=`).MatchString(docker) {
+			t.Errorf("the Dockerfile declares no build argument %s", arg)
+		}
+		if !regexp.MustCompile(`(?m)^\s+` + arg + `: \$\{` + arg + `:-`).MatchString(compose) {
+			t.Errorf("docker-compose.yml does not pass %s as a build argument", arg)
+		}
+		if !strings.Contains(image, "--build-arg "+arg+"=") {
+			t.Errorf(".ci/image does not pass %s as a build argument", arg)
+		}
+	}
+	if !strings.Contains(readRepoFile(t, ".ci/run"), ".ci/image") {
+		t.Error(".ci/run never builds the image")
+	}
+	m := regexp.MustCompile(`(?m)^\s+stop_grace_period: (\S+)$`).FindStringSubmatch(compose)
+	if m == nil {
+		t.Fatal("docker-compose.yml leaves the stop grace at Docker's 10 s")
+	}
+	grace, err := time.ParseDuration(m[1])
+	if err != nil {
+		t.Fatalf("stop_grace_period %q: %v", m[1], err)
+	}
+	if grace <= shutdownGrace {
+		t.Errorf("stop_grace_period %s is not longer than the %s shutdown", grace, shutdownGrace)
 	}
 }

@@ -16,7 +16,9 @@ package archive
 import (
 	"context"
 	"errors"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -129,7 +131,12 @@ func (x *Archive) Entries(a news.Article, now time.Time) []Entry {
 	}
 	source := a.SourceName
 	if source == "" {
-		source = a.FeedID
+		// As the message names it: by its site, not by a feed id.
+		if u, err := url.Parse(a.Link); err == nil && u.Hostname() != "" {
+			source = strings.TrimPrefix(u.Hostname(), "www.")
+		} else {
+			source = a.FeedID
+		}
 	}
 	var topics []string
 	if a.Relevance.Relevant {

@@ -110,17 +110,13 @@ func (b *Bot) opsView(ctx context.Context, lang string) (string, error) {
 	s.WriteString(tr(lang, "ops_head") + "\n")
 	s.WriteString(tr(lang, "ops_feeds", "total", len(feeds), "failing", len(failing)))
 	for _, f := range failing[:min(len(failing), opsWorstFeeds)] {
-		name := f.Source.Name
-		if name == "" {
-			name = f.Source.URL
-		}
-		name = truncate(b.withKind(lang, f.Source.ID, name, f.Source.Kind), 60)
+		name := truncate(b.withKind(lang, f.Source.ID, sourceName(f.Source), f.Source.Kind), 60)
 		since := tr(lang, "ops_never_ok")
 		if !f.LastOK.IsZero() {
 			since = tr(lang, "ops_last_ok", "when", f.LastOK.UTC().Format("2006-01-02 15:04"))
 		}
 		s.WriteString("\n" + tr(lang, "ops_feed_fail", "name", name, "id", f.Source.ID,
-			"errors", f.Errors, "error", truncate(f.LastError, 120), "since", since))
+			"errors", f.Errors, "error", errorHTML(lang, f.LastError, 120), "since", since))
 	}
 	if len(failing) > opsWorstFeeds {
 		s.WriteString("\n" + tr(lang, "ops_more", "n", len(failing)-opsWorstFeeds))
@@ -155,9 +151,9 @@ func (b *Bot) cmdStats(ctx context.Context, r *request) error {
 			byLang[l] += n
 		}
 	}
-	// The chart's bitmap font has Latin letters only, so its title is English;
-	// the caption speaks the chat's language.
-	png, err := chart.StoriesPerDay("MigraWatch: stories per day (UTC), last 28 days", days)
+	// The chart carries no words (its bitmap font has Latin letters only):
+	// the caption, in the chat's language, is its title and its legend.
+	png, err := chart.StoriesPerDay(days, tr(r.lang, "stats_date_layout"))
 	if err != nil {
 		return err
 	}
@@ -168,8 +164,10 @@ func (b *Bot) cmdStats(ctx context.Context, r *request) error {
 	return err
 }
 
-// statsCaption is the chart's caption. Captions are sent without a parse
-// mode, so its text has no markup and its values need no escaping.
+// statsCaption is the chart's caption: its title, the total, and the
+// legend, each language after the colour it has in the chart. Captions are
+// sent without a parse mode, so its text has no markup and its values need
+// no escaping.
 func statsCaption(lang string, total int, byLang map[string]int) string {
 	parts := make([]string, 0, len(byLang))
 	for _, l := range slices.Sorted(maps.Keys(byLang)) {
@@ -177,11 +175,11 @@ func statsCaption(lang string, total int, byLang map[string]int) string {
 		if slices.Contains(news.Languages, l) {
 			name = tr(lang, "lang_"+l)
 		}
-		parts = append(parts, name+" "+strconv.Itoa(byLang[l]))
+		parts = append(parts, chart.Key(l)+" "+name+" "+strconv.Itoa(byLang[l]))
 	}
 	c := tr(lang, "stats_caption", "days", statsDays) + " " + strconv.Itoa(total)
 	if len(parts) > 0 {
-		c += " (" + strings.Join(parts, ", ") + ")"
+		c += "\n" + strings.Join(parts, " · ")
 	}
 	return c
 }
@@ -189,43 +187,46 @@ func statsCaption(lang string, total int, byLang map[string]int) string {
 func init() {
 	addTexts(map[string]map[string]string{
 		news.English: {
-			"ops_head":        "🛠 <b>Operator view</b>",
-			"ops_unavailable": "The operator figures are not available right now.",
-			"ops_feeds":       "<b>Sources</b>: {total} registered, {failing} failing",
-			"ops_feed_fail":   "⚠️ {name} (<code>{id}</code>): {errors} failures in a row, {since}: {error}",
-			"ops_last_ok":     "last read {when} UTC",
-			"ops_never_ok":    "never read",
-			"ops_more":        "… and {n} more failing",
-			"ops_queue":       "<b>Delivery queue</b>: {waiting} waiting, {sending} being sent, {delayed} delayed, {dead} undeliverable",
-			"ops_sent_hour":   "<b>Delivered in the last hour</b>: {n}",
-			"stats_refused":   "Sorry, /stats is only for the operators of this MigraWatch bot.",
-			"stats_caption":   "Stories per day over the last {days} days. Total:",
+			"ops_head":          "🛠 <b>Operator view</b>",
+			"ops_unavailable":   "The operator figures are not available right now.",
+			"ops_feeds":         "<b>Sources</b>: {total} registered, {failing} failing",
+			"ops_feed_fail":     "⚠️ {name} (<code>{id}</code>): {errors|one:# failure|other:# failures in a row}, {since}: {error}",
+			"ops_last_ok":       "last read {when} UTC",
+			"ops_never_ok":      "never read",
+			"ops_more":          "… and {n} more failing",
+			"ops_queue":         "<b>Delivery queue</b>: {waiting} waiting, {sending} being sent, {delayed} delayed, {dead} undeliverable",
+			"ops_sent_hour":     "<b>Delivered in the last hour</b>: {n}",
+			"stats_refused":     "Sorry, /stats is only for the operators of this MigraWatch bot.",
+			"stats_caption":     "📊 Stories per day (UTC) over the last {days|one:day|other:# days}. Total:",
+			"stats_date_layout": "Jan 2",
 		},
 		news.French: {
-			"ops_head":        "🛠 <b>Vue d’exploitation</b>",
-			"ops_unavailable": "Les chiffres d’exploitation ne sont pas disponibles pour le moment.",
-			"ops_feeds":       "<b>Sources</b> : {total} enregistrées, {failing} en échec",
-			"ops_feed_fail":   "⚠️ {name} (<code>{id}</code>) : {errors} échecs de suite, {since} : {error}",
-			"ops_last_ok":     "dernière lecture {when} UTC",
-			"ops_never_ok":    "jamais lue",
-			"ops_more":        "… et {n} autres en échec",
-			"ops_queue":       "<b>File d’envoi</b> : {waiting} en attente, {sending} en cours d’envoi, {delayed} différés, {dead} non distribuables",
-			"ops_sent_hour":   "<b>Envoyés dans la dernière heure</b> : {n}",
-			"stats_refused":   "Désolé, /stats est réservé aux exploitants de ce bot MigraWatch.",
-			"stats_caption":   "Articles par jour sur les {days} derniers jours. Total :",
+			"ops_head":          "🛠 <b>Vue d’exploitation</b>",
+			"ops_unavailable":   "Les chiffres d’exploitation ne sont pas disponibles pour le moment.",
+			"ops_feeds":         "<b>Sources</b> : {total|one:# enregistrée|other:# enregistrées}, {failing} en échec",
+			"ops_feed_fail":     "⚠️ {name} (<code>{id}</code>) : {errors|one:# échec|other:# échecs de suite}, {since} : {error}",
+			"ops_last_ok":       "dernière lecture {when} UTC",
+			"ops_never_ok":      "jamais lue",
+			"ops_more":          "… et {n|one:# autre|other:# autres} en échec",
+			"ops_queue":         "<b>File d’envoi</b> : {waiting} en attente, {sending} en cours d’envoi, {delayed|one:# différé|other:# différés}, {dead|one:# non distribuable|other:# non distribuables}",
+			"ops_sent_hour":     "<b>Envoyés dans la dernière heure</b> : {n}",
+			"stats_refused":     "Désolé, /stats est réservé aux exploitants de ce bot MigraWatch.",
+			"stats_caption":     "📊 Articles par jour (UTC) sur {days|one:le dernier jour|other:les # derniers jours}. Total :",
+			"stats_date_layout": "02/01",
 		},
 		news.Arabic: {
-			"ops_head":        "🛠 <b>لوحة التشغيل</b>",
-			"ops_unavailable": "أرقام التشغيل غير متاحة حاليًا.",
-			"ops_feeds":       "<b>المصادر</b>: {total} مسجلة، {failing} متعثرة",
-			"ops_feed_fail":   "⚠️ {name} (<code>{id}</code>): {errors} محاولات فاشلة متتالية، {since}: {error}",
-			"ops_last_ok":     "آخر قراءة {when} UTC",
-			"ops_never_ok":    "لم يُقرأ قط",
-			"ops_more":        "… و{n} أخرى متعثرة",
-			"ops_queue":       "<b>طابور الإرسال</b>: {waiting} في الانتظار، {sending} قيد الإرسال، {delayed} مؤجلة، {dead} تعذّر إيصالها",
-			"ops_sent_hour":   "<b>أُرسل خلال الساعة الأخيرة</b>: {n}",
-			"stats_refused":   "عذرًا، الأمر ‎/stats مخصص لمشغّلي بوت MigraWatch هذا.",
-			"stats_caption":   "عدد الأخبار يوميًا خلال آخر {days} يومًا. المجموع:",
+			"ops_head":          "🛠 <b>لوحة التشغيل</b>",
+			"ops_unavailable":   "أرقام التشغيل غير متاحة حاليًا.",
+			"ops_feeds":         "<b>المصادر</b>: {total} مسجلة، {failing} متعثرة",
+			"ops_feed_fail":     "⚠️ {name} (<code>{id}</code>): {errors|zero:# محاولة فاشلة|one:محاولة فاشلة واحدة|two:محاولتان فاشلتان متتاليتان|few:# محاولات فاشلة متتالية|many:# محاولة فاشلة متتالية|other:# محاولة فاشلة متتالية}، {since}: {error}",
+			"ops_last_ok":       "آخر قراءة {when} UTC",
+			"ops_never_ok":      "لم يُقرأ قط",
+			"ops_more":          "… {n|zero:و# مصدر آخر متعثر|one:ومصدر آخر متعثر|two:ومصدران آخران متعثران|few:و# مصادر أخرى متعثرة|many:و# مصدرًا آخر متعثرًا|other:و# مصدر آخر متعثر}",
+			"ops_queue":         "<b>طابور الإرسال</b>: {waiting} في الانتظار، {sending} قيد الإرسال، {delayed} مؤجلة، {dead} تعذّر إيصالها",
+			"ops_sent_hour":     "<b>أُرسل خلال الساعة الأخيرة</b>: {n}",
+			"stats_refused":     "عذرًا، الأمر ‎/stats مخصص لمشغّلي بوت MigraWatch هذا.",
+			"stats_date_layout": "02/01",
+			"stats_caption":     "📊 عدد الأخبار يوميًا (بتوقيت UTC) خلال {days|zero:آخر # يوم|one:اليوم الأخير|two:اليومين الأخيرين|few:آخر # أيام|many:آخر # يومًا|other:آخر # يوم}. المجموع:",
 		},
 	})
 }

@@ -86,8 +86,7 @@ func TestStatus_OperatorViewInAdminChat(t *testing.T) {
 		"Sources: 4 registered, 2 failing",
 		"Broken <Feed> (bad-feed): 3 failures in a row, never read: HTTP 503",
 		"HTTP 503 <Service Unavailable>",
-		"Worse (worse-feed): 9 failures in a row",
-		"dial tcp: connection refused",
+		"Worse (worse-feed): 9 failures in a row, never read: the site cannot be reached",
 		"Delivery queue: 2 waiting, 1 being sent, 0 delayed, 0 undeliverable",
 		"Delivered in the last hour: 4")
 	if !strings.Contains(ops.Text, "never read") {
@@ -186,13 +185,40 @@ func TestStats_SendsPNGChartToOperators(t *testing.T) {
 		t.Errorf("chart is %v", b)
 	}
 	// The group speaks Arabic (amina wrote there first): the caption does too.
-	for _, want := range []string{"عدد الأخبار يوميًا", "28", "5", "العربية 3"} {
+	for _, want := range []string{"عدد الأخبار يوميًا", "آخر 28 يومًا", "5", "🟩 العربية 3", "🟪 الفرنسية 1", "🟧 الإنجليزية 1"} {
 		if !strings.Contains(doc.Caption, want) {
 			t.Errorf("caption %q does not contain %q", doc.Caption, want)
 		}
 	}
 	if strings.Contains(doc.Caption, "&") || strings.Contains(doc.Caption, "<") {
 		t.Errorf("caption is sent without parse mode and must hold no markup: %q", doc.Caption)
+	}
+}
+
+func TestStats_CaptionIsTheChartsTitleAndLegendInThreeLanguages(t *testing.T) {
+	for _, tt := range []struct {
+		user news.User
+		want []string
+	}{
+		{alice, []string{"📊 Articles par jour (UTC) sur les 28 derniers jours. Total : 2", "🟩 arabe 1 · 🟪 français 1"}},
+		{bob, []string{"📊 Stories per day (UTC) over the last 28 days. Total: 2", "🟩 Arabic 1 · 🟪 French 1"}},
+		{amina, []string{"📊 عدد الأخبار يوميًا (بتوقيت UTC) خلال آخر 28 يومًا. المجموع: 2", "🟩 العربية 1 · 🟪 الفرنسية 1"}},
+	} {
+		h := newHarness(t, withAdminChats(tt.user.ID))
+		for _, lang := range []string{"ar", "fr"} {
+			if err := h.st.CountStory(context.Background(), h.clock.Now(), lang); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := h.send(tt.user.ID, tt.user, "/stats")
+		if len(got) != 1 || got[0].Document == nil {
+			t.Fatalf("%s: /stats sent %+v", tt.user.LanguageCode, got)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(got[0].Document.Caption, w) {
+				t.Errorf("%s: caption %q lacks %q", tt.user.LanguageCode, got[0].Document.Caption, w)
+			}
+		}
 	}
 }
 

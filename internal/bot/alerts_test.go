@@ -48,7 +48,7 @@ func TestAlert_ErrorsPointAtTheProblemInTheChatLanguage(t *testing.T) {
 		want  []string
 	}{
 		{bob, "Agadir (OIM OR IOM", []string{"closing parenthesis is missing after «IOM»", "(character 8)"}},
-		{alice, "Agadir (OIM OR IOM", []string{"Il manque une parenthèse fermante après «IOM»", "(caractère 8)"}},
+		{alice, "Agadir (OIM OR IOM", []string{"Il manque une parenthèse fermante après «\u202fIOM\u202f»", "(caractère 8)"}},
 		{amina, "أكادير (المنظمة OR OIM", []string{"ينقص قوس إغلاق بعد «OIM»"}},
 		{bob, "mi*", []string{"«mi*»: put at least 3 letters before the *"}},
 		{bob, "-football", []string{"«-football» only says what to leave out"}},

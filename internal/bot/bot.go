@@ -47,6 +47,9 @@ type Store interface {
 	LinkedChannels(ctx context.Context, owner int64) ([]int64, error)
 	EditTarget(ctx context.Context, chatID int64) (int64, error)
 	SetEditTarget(ctx context.Context, chatID, target int64) error
+	// FirstNotice reports whether the chat has not had the named hint in
+	// the last ttl, and records that it has now.
+	FirstNotice(ctx context.Context, chatID int64, notice string, ttl time.Duration) (bool, error)
 }
 
 // FeedChecker fetches and parses a URL a user gave, behind the SSRF guard
@@ -334,6 +337,8 @@ func (b *Bot) HandleUpdate(ctx context.Context, u news.Update) {
 		err = b.message(ctx, u)
 	case news.UpdateCallback:
 		err = b.callbackQuery(ctx, u)
+	case news.UpdateChannelPost:
+		err = b.channelPost(ctx, u)
 	}
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("bot: update failed", "chat_id", u.Chat.ID, "err", err)

@@ -162,6 +162,8 @@ func (b *Bot) cbChannels(ctx context.Context, r *request) error {
 	verb, arg, _ := strings.Cut(r.args, ":")
 	head := ""
 	switch verb {
+	case "l":
+		return b.linkFromButton(ctx, r, arg)
 	case "d":
 		if err := b.store.SetEditTarget(ctx, r.here.ID, 0); err != nil {
 			return err

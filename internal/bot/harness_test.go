@@ -32,13 +32,13 @@ var (
 // testCatalog has enough French sources for two pages of /sources.
 func testCatalog() []news.Source {
 	cat := []news.Source{
-		{ID: "hespress-ar", Name: "Hespress", URL: "https://www.hespress.com/feed", Language: "ar", Country: "MA"},
-		{ID: "iom-en", Name: "IOM – UN Migration", URL: "https://www.iom.int/rss/news", Language: "en", Country: "INT", MigrationSpecific: true},
+		{ID: "hespress-ar", Name: "Hespress", URL: "https://www.hespress.com/feed", Language: "ar", Country: "MA", Verified: true},
+		{ID: "iom-en", Name: "IOM – UN Migration", URL: "https://www.iom.int/rss/news", Language: "en", Country: "INT", MigrationSpecific: true, Verified: true},
 	}
 	for i := 1; i <= 10; i++ {
 		cat = append(cat, news.Source{
 			ID: fmt.Sprintf("media%02d-fr", i), Name: fmt.Sprintf("Média %02d", i),
-			URL: fmt.Sprintf("https://media%02d.example.fr/rss", i), Language: "fr", Country: "MA",
+			URL: fmt.Sprintf("https://media%02d.example.fr/rss", i), Language: "fr", Country: "MA", Verified: true,
 		})
 	}
 	return cat

@@ -10,8 +10,13 @@ import (
 	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
 )
 
+// placeholders lists the names a text fills in, as {name}: its plain
+// placeholders and the counts of its plural blocks.
 func placeholders(s string) []string {
 	p := placeholderRE.FindAllString(s, -1)
+	for _, m := range pluralRE.FindAllStringSubmatch(s, -1) {
+		p = append(p, "{"+m[1]+"}")
+	}
 	slices.Sort(p)
 	return slices.Compact(p)
 }

@@ -26,6 +26,10 @@ func (b *Bot) memberChanged(ctx context.Context, u news.Update) error {
 		b.log.Info("bot: removed from chat, pausing it", "chat_id", u.Chat.ID)
 		return b.store.SetChatStatus(ctx, u.Chat.ID, news.StatusGone)
 	case news.MemberMember, news.MemberAdministrator, news.MemberRestricted:
+		if u.Chat.Kind == news.ChatChannel && u.NewStatus == news.MemberAdministrator &&
+			u.OldStatus != news.MemberAdministrator && (!ok || c.Owner == 0) {
+			return b.channelPromoted(ctx, u)
+		}
 		wasOut := u.OldStatus == news.MemberKicked || u.OldStatus == news.MemberLeft || u.OldStatus == ""
 		if ok {
 			if c.Status == news.StatusGone {

@@ -17,7 +17,7 @@ const (
 	cbToggle   = "t" // t:<lang>:<page>:<id>: follow or stop a catalog source
 	cbUnsub    = "u" // u:<feed id>: unsubscribe
 	cbTopic    = "p" // p:<topic>: follow or stop a topic
-	cbChannels = "c" // c:e:<id>, c:u:<id>, c:d: edit, unlink, done
+	cbChannels = "c" // c:e:<id>, c:u:<id>, c:d, c:l:<id>: edit, unlink, done, link
 )
 
 // defaultDigestAt is the digest time /start and /mode digest offer.

@@ -56,7 +56,7 @@ func TestSubscribe_PageWithoutFeedIsOfferedAndWatched(t *testing.T) {
 	pageURL := site.URL + "/ar/news/national"
 
 	offer := h.reply(amina.ID, amina, "/subscribe "+pageURL)
-	wantText(t, offer, "لا يوفّر", "4 مقالات", "رئيسة بعثة المنظمة الدولية للهجرة بالمغرب")
+	wantText(t, offer, "لا يوفّر", "6 مقالات", "رئيسة بعثة المنظمة الدولية للهجرة بالمغرب")
 	id := feed.SourceID(pageURL)
 	if got := buttonData(offer); !slices.Equal(got, []string{cbWatch + ":" + id}) {
 		t.Fatalf("offer buttons = %v, want the watch button", got)
@@ -69,7 +69,7 @@ func TestSubscribe_PageWithoutFeedIsOfferedAndWatched(t *testing.T) {
 	}
 
 	done, _ := h.tap(amina.ID, amina, offer.ID, cbWatch+":"+id)
-	wantText(t, done, "2M.ma", "صفحة ويب", "4 مقالات",
+	wantText(t, done, "2M.ma", "صفحة ويب", "6 مقالات",
 		"• رئيسة بعثة المنظمة الدولية للهجرة بالمغرب",
 		"• انطلاق عملية مرحبا 2024 بميناء طنجة المتوسط",
 		"• الحكومة تصادق على مشروع قانون يتعلق بالوقاية المدنية")
@@ -106,7 +106,7 @@ func TestSubscribe_PageThatStopsListingArticlesIsNotWatched(t *testing.T) {
 	site := newListingSite(t)
 	pageURL := site.URL + "/ar/news/national"
 	offer := h.reply(bob.ID, bob, "/subscribe "+pageURL)
-	wantText(t, offer, "has no news feed, but it lists 4 articles")
+	wantText(t, offer, "has no news feed, but it lists 6 articles")
 	site.emptied.Store(true)
 	m, _ := h.tap(bob.ID, bob, offer.ID, cbWatch+":"+feed.SourceID(pageURL))
 	wantText(t, m, "no longer find any articles")
@@ -189,7 +189,7 @@ func TestSources_NotesPageSources(t *testing.T) {
 			labels = append(labels, b.Text)
 		}
 	}
-	if !slices.Contains(labels, "▫️ 2M.ma (MA) (🌐 web page)") {
+	if !slices.Contains(labels, "▫️ 2M.ma (MA) (🌐 web page) ❔") {
 		t.Errorf("buttons %q: the page source should say it is a web page", labels)
 	}
 	if !slices.Contains(labels, "▫️ Hespress (MA)") {

@@ -120,17 +120,29 @@ func (b *Bot) cmdQuotes(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	text, rows := b.quotePage(r, p, searchTitle(p, query), func(page int) string { return quotesData(page, query) })
+	text, rows := b.quotePage(r, p, searchTitle(r.lang, p, query), func(page int) string { return quotesData(page, query) })
 	return b.reply(ctx, r, text, rows...)
 }
 
 // searchTitle names a search in its answer: the speaker, when it found one
 // person, else the search as typed.
-func searchTitle(p archive.Page, query string) string {
+func searchTitle(lang string, p archive.Page, query string) string {
 	if p.BySpeaker && len(p.Speakers) == 1 && len(p.Quotes) > 0 {
 		return p.Quotes[0].Speaker
 	}
-	return "«" + query + "»"
+	return quoted(lang, query)
+}
+
+// quoted puts s between the quotation marks of lang, as the news messages
+// do: “…” in English, « … » in French, «…» in Arabic.
+func quoted(lang, s string) string {
+	switch lang {
+	case news.English:
+		return "“" + s + "”"
+	case news.French:
+		return "«\u202f" + s + "\u202f»"
+	}
+	return "«" + s + "»"
 }
 
 // quotesData is the callback data of page page of a search: the search is
@@ -169,7 +181,7 @@ func (b *Bot) cbQuotesPage(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	text, rows := b.quotePage(r, p, searchTitle(p, query), func(page int) string { return quotesData(page, query) })
+	text, rows := b.quotePage(r, p, searchTitle(r.lang, p, query), func(page int) string { return quotesData(page, query) })
 	return b.edit(ctx, r, text, rows...)
 }
 
@@ -291,7 +303,7 @@ func (b *Bot) quotePage(r *request, p archive.Page, title string, data func(page
 // role), the date, the outlet linked to the article.
 func quoteLines(lang, tz string, n int, q news.ArchivedQuote) string {
 	var s strings.Builder
-	fmt.Fprintf(&s, "%d. «%s»\n— <b>%s</b>", n, escapeHTML(truncate(q.Text, quoteShown)), escapeHTML(truncate(q.Speaker, 80)))
+	fmt.Fprintf(&s, "%d. %s\n— <b>%s</b>", n, escapeHTML(quoted(lang, truncate(q.Text, quoteShown))), escapeHTML(truncate(q.Speaker, 80)))
 	if q.Role != "" {
 		s.WriteString(tr(lang, "quote_role_sep") + escapeHTML(truncate(q.Role, 100)))
 	}
@@ -342,7 +354,7 @@ func (b *Bot) voicesText(lang, tz string, vs []archive.Voice, head string, kind 
 			s.WriteString(tr(lang, "quote_role_sep") + escapeHTML(truncate(q.Role, 100)))
 		}
 		s.WriteString(" · " + tr(lang, "voices_count", "count", v.Quotes))
-		fmt.Fprintf(&s, "\n«%s»\n%s · ", escapeHTML(truncate(q.Text, 200)), escapeHTML(quoteDate(lang, tz, q.At)))
+		fmt.Fprintf(&s, "\n%s\n%s · ", escapeHTML(quoted(lang, truncate(q.Text, 200))), escapeHTML(quoteDate(lang, tz, q.At)))
 		outlet := escapeHTML(truncate(q.Source, 60))
 		if link, ok := linkable(q.Link); ok {
 			s.WriteString(`<a href="` + escapeHTML(link) + `">` + outlet + "</a>")
@@ -407,7 +419,7 @@ func init() {
 			"voices_status_on":      "🎙 Les voix de la semaine sont publiées ici chaque lundi à 09:00 ; prochaine : {when}. <code>/voices off</code> pour arrêter.",
 			"voices_status_off":     "La publication hebdomadaire des voix est arrêtée. <code>/voices on</code> publie ici chaque lundi à 09:00 les personnes les plus citées de la semaine.",
 			"voices_usage":          "Utilisez <code>/voices on</code> ou <code>/voices off</code>.",
-			"alert_err_bad_speaker": "«{near}» est plus long qu’un nom ou une fonction : speaker: prend 8 mots au plus.",
+			"alert_err_bad_speaker": "«\u202f{near}\u202f» est plus long qu’un nom ou une fonction : speaker: prend 8 mots au plus.",
 			"help_quotes":           "<b>Qui a dit quoi</b>\n/quotes &lt;nom ou mots&gt; : les dernières citations d’une personne (un nom de famille ou le début d’un nom suffit), ou les citations qui contiennent ces mots, sur 90 jours\n/quotes : les voix les plus citées de la semaine\n💬 sous un message : plus de citations de cette personne\n<code>/alert speaker:Palatini</code> ou <code>/alert speaker:\"ministre de l’Intérieur\"</code> : être prévenu quand cette personne ou cette fonction est citée\n/voices on : publier les voix de la semaine chaque lundi (pour un canal : en modifiant ses réglages)",
 		},
 		news.Arabic: {

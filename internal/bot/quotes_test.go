@@ -82,7 +82,7 @@ func TestQuotes_SurnameListsThreeQuotesNewestFirstWithLinks(t *testing.T) {
 		t.Fatalf("links %v, want %v\n%s", got, want, m.Text)
 	}
 	wantText(t, m, "Laura Palatini · quotes: 3", "— Laura Palatini, IOM chief of mission in Morocco", "2M.ma", "Hespress",
-		"«Ceuta and Melilla need a humane approach to <every> crossing»")
+		"“Ceuta and Melilla need a humane approach to <every> crossing”")
 	if strings.Contains(m.Text, "Lungarotti") {
 		t.Errorf("another Laura is mixed in:\n%s", m.Text)
 	}
@@ -97,8 +97,8 @@ func TestQuotes_SurnameListsThreeQuotesNewestFirstWithLinks(t *testing.T) {
 	}
 	// Words of the quotes.
 	w := h.reply(bob.ID, bob, "/quotes voluntary dignity")
-	wantText(t, w, "Quotes with «voluntary dignity»", "Laura Lungarotti")
-	wantText(t, h.reply(bob.ID, bob, "/quotes Darmanin"), "I have no quote for «Darmanin»")
+	wantText(t, w, "Quotes with “voluntary dignity”", "Laura Lungarotti")
+	wantText(t, h.reply(bob.ID, bob, "/quotes Darmanin"), "I have no quote for “Darmanin”")
 }
 
 func TestQuotes_PagesTurnInTheMessage(t *testing.T) {
@@ -126,7 +126,7 @@ func TestQuotes_PagesTurnInTheMessage(t *testing.T) {
 	if got := linksIn(edited); !slices.Equal(got, []string{"https://2m.ma/q1", "https://2m.ma/q0"}) {
 		t.Errorf("second page %v", got)
 	}
-	wantText(t, edited, "6. «", "Page 2")
+	wantText(t, edited, "6. «\u202fDéclaration", "Page 2")
 	if got := buttonData(edited); !slices.Equal(got, []string{"qq:0:Amzil"}) {
 		t.Errorf("second page buttons %v", got)
 	}
@@ -279,7 +279,7 @@ func TestVoices_WeeklyPostInALinkedChannel(t *testing.T) {
 	if len(posts) != 1 {
 		t.Fatalf("the channel got %d posts", len(posts))
 	}
-	wantText(t, posts[0], "Les voix de la semaine", "1. Laura Palatini", "citations : 3", "«Ceuta and Melilla")
+	wantText(t, posts[0], "Les voix de la semaine", "1. Laura Palatini", "citations : 3", "«\u202fCeuta and Melilla")
 	if b := posts[0].Buttons; len(b) == 0 || !strings.HasPrefix(b[0][0].URL, "https://t.me/") {
 		t.Errorf("channel post buttons %+v, want links to the bot", b)
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,7 +109,7 @@ func (b *Bot) cmdQuiet(ctx context.Context, r *request) error {
 	case "":
 		q := r.chat.Quiet
 		if q == "" {
-			q = tr(r.lang, "none")
+			q = tr(r.lang, "quiet_none")
 		}
 		return b.reply(ctx, r, tr(r.lang, "quiet_show", "quiet", q))
 	case "off", "none", "0":
@@ -201,6 +202,9 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 		title = "MigraWatch"
 	}
 	s.WriteString(tr(r.lang, "status_head", "chat", title) + "\n")
+	// The id is what MIGRAWATCH_ADMIN_CHAT_IDS takes; /status is where an
+	// operator finds it.
+	s.WriteString(tr(r.lang, "status_chat_id", "id", strconv.FormatInt(c.ID, 10)) + "\n")
 	switch {
 	case c.Status == news.StatusGone:
 		s.WriteString(tr(r.lang, "status_gone"))
@@ -222,7 +226,7 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 	}
 	quiet := c.Quiet
 	if quiet == "" {
-		quiet = tr(r.lang, "none")
+		quiet = tr(r.lang, "quiet_none")
 	}
 	s.WriteString("\n\n" + tr(r.lang, "status_settings",
 		"mode", rawHTML(b.modeText(r.lang, c)), "langs", langsText(r.lang, c),
@@ -244,7 +248,11 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 	}
 	s.WriteString("\n\n")
 	if len(feeds) == 0 {
-		s.WriteString(tr(r.lang, "status_no_feeds"))
+		if len(c.Topics) > 0 {
+			s.WriteString(tr(r.lang, "status_by_topic", "topics", topics))
+		} else {
+			s.WriteString(tr(r.lang, "status_no_feeds"))
+		}
 		return b.reply(ctx, r, s.String())
 	}
 	s.WriteString(tr(r.lang, "status_feeds", "n", len(feeds)))
@@ -267,7 +275,7 @@ func (b *Bot) feedStatusLine(ctx context.Context, lang, tz, id string) string {
 	case err != nil || !ok:
 		return tr(lang, "status_feed_never", "name", name)
 	case info.Errors > 0:
-		return tr(lang, "status_feed_fail", "name", name, "errors", info.Errors, "error", truncate(info.LastError, 100))
+		return tr(lang, "status_feed_fail", "name", name, "errors", info.Errors, "error", errorHTML(lang, info.LastError, 100))
 	case !info.LastOK.IsZero():
 		return tr(lang, "status_feed_ok", "name", name, "when", formatWhen(info.LastOK, tz))
 	}

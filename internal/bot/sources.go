@@ -12,6 +12,10 @@ import (
 	"github.com/migrawatch/migrawatch/internal/news"
 )
 
+// unverifiedMark follows the name of a catalog source whose address nobody
+// has seen answer yet; /sources explains it.
+const unverifiedMark = "❔"
+
 // sourcesPerPage keeps a /sources keyboard short enough to read on a phone.
 const sourcesPerPage = 8
 
@@ -63,7 +67,11 @@ func (b *Bot) sendSourcesPage(ctx context.Context, r *request, lang string, page
 		text.WriteString("\n\n" + tr(r.lang, "src_none"))
 	}
 	start := page * sourcesPerPage
-	for _, s := range list[start:min(start+sourcesPerPage, len(list))] {
+	shown := list[start:min(start+sourcesPerPage, len(list))]
+	if slices.ContainsFunc(shown, func(s news.Source) bool { return !s.Verified }) {
+		text.WriteString("\n" + tr(r.lang, "src_unverified"))
+	}
+	for _, s := range shown {
 		mark := "▫️ "
 		if slices.Contains(followed, s.ID) {
 			mark = "✅ "
@@ -73,6 +81,9 @@ func (b *Bot) sendSourcesPage(ctx context.Context, r *request, lang string, page
 			label += " (" + s.Country + ")"
 		}
 		label = b.withKind(r.lang, s.ID, label, s.Kind)
+		if !s.Verified {
+			label += " " + unverifiedMark
+		}
 		rows = append(rows, []news.Button{{
 			Text: mark + label,
 			Data: cbToggle + ":" + lang + ":" + strconv.Itoa(page) + ":" + s.ID,
@@ -320,7 +331,8 @@ func truncate(s string, n int) string {
 }
 
 // feedName names feed id for the user: the catalog name, the registered
-// feed's title or URL, or the id.
+// feed's title, or its host. The id itself (u0897ee5c1224 for a feed added
+// by URL) is shown only when the feed cannot be read at all.
 func (b *Bot) feedName(ctx context.Context, id string) string {
 	if s, ok := b.byID[strings.ToLower(id)]; ok {
 		return s.Name
@@ -329,13 +341,19 @@ func (b *Bot) feedName(ctx context.Context, id string) string {
 	if err != nil || !ok {
 		return id
 	}
-	if info.Source.Name != "" {
-		return info.Source.Name
+	return sourceName(info.Source)
+}
+
+// sourceName is what a source is called in lists: its name, else the host
+// of its address (without "www."), else its id.
+func sourceName(src news.Source) string {
+	if name := strings.TrimSpace(src.Name); name != "" {
+		return name
 	}
-	if info.Source.URL != "" {
-		return info.Source.URL
+	if u, err := url.Parse(src.URL); err == nil && u.Hostname() != "" {
+		return strings.TrimPrefix(u.Hostname(), "www.")
 	}
-	return id
+	return src.ID
 }
 
 // cmdUnsubscribe stops a feed named by catalog id, feed id or URL; without
@@ -447,4 +465,12 @@ func (b *Bot) cbToggleTopic(ctx context.Context, r *request) error {
 		return err
 	}
 	return b.edit(ctx, r, tr(r.lang, "topics_head"), b.topicButtons(r)...)
+}
+
+func init() {
+	addTexts(map[string]map[string]string{
+		news.English: {"src_unverified": "❔ = address not confirmed yet: it may fail, and /status will say so."},
+		news.French:  {"src_unverified": "❔ = adresse pas encore confirmée : elle peut échouer, et /status le dira."},
+		news.Arabic:  {"src_unverified": "❔ = عنوان لم يُتأكد منه بعد: قد يتعذر، وسيخبرك ‎/status بذلك."},
+	})
 }

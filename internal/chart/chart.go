@@ -39,11 +39,32 @@ const (
 	top, bottom   = 40, 50
 )
 
+// Key is the colour chart draws lang in, as a square emoji, so that a
+// caption in the reader's language can be the chart's legend: the chart's
+// bitmap font has Latin letters only, so the picture itself carries no
+// words, only colours, numbers and dates.
+func Key(lang string) string {
+	switch lang {
+	case "ar":
+		return "🟩"
+	case "fr":
+		return "🟪"
+	case "en":
+		return "🟧"
+	}
+	return "⬜"
+}
+
 // StoriesPerDay draws stacked bars of stories per day, one colour per
-// language, with a title, a legend, the y scale and dates under the bars.
-func StoriesPerDay(title string, days []Day) ([]byte, error) {
+// language, with the y scale and the dates under the bars written with
+// dateLayout (a time layout such as "02/01" or "Jan 2"). It has no title
+// and no words: Key gives each language's colour for a caption.
+func StoriesPerDay(days []Day, dateLayout string) ([]byte, error) {
 	if len(days) == 0 {
-		return nil, fmt.Errorf("chart %q: no days to draw", title)
+		return nil, fmt.Errorf("chart: no days to draw")
+	}
+	if dateLayout == "" {
+		dateLayout = "01-02"
 	}
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
@@ -61,7 +82,6 @@ func StoriesPerDay(title string, days []Day) ([]byte, error) {
 	axis := color.RGBA{0x33, 0x33, 0x33, 0xff}
 	fill(img, image.Rect(left, top, left+1, top+plotH), axis)
 	fill(img, image.Rect(left, top+plotH, left+plotW, top+plotH+1), axis)
-	text(img, left, 20, title, axis)
 	text(img, 4, top+8, fmt.Sprint(maxTotal), axis)
 	text(img, 4, top+plotH, "0", axis)
 
@@ -85,22 +105,12 @@ func StoriesPerDay(title string, days []Day) ([]byte, error) {
 			y -= h
 		}
 		if i%labelEvery == 0 {
-			text(img, x, top+plotH+16, d.Date.Format("01-02"), axis)
+			text(img, x, top+plotH+16, d.Date.Format(dateLayout), axis)
 		}
-	}
-	lx := left + plotW - 60*len(langs)
-	for _, l := range langs {
-		c, ok := palette[l]
-		if !ok {
-			c = other
-		}
-		fill(img, image.Rect(lx, 10, lx+12, 22), c)
-		text(img, lx+16, 21, l, axis)
-		lx += 60
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		return nil, fmt.Errorf("chart %q: %w", title, err)
+		return nil, fmt.Errorf("chart: %w", err)
 	}
 	return buf.Bytes(), nil
 }

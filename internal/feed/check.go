@@ -30,6 +30,8 @@ type CheckResult struct {
 	// Newest are up to five items, newest first.
 	Newest  []news.Item
 	Repairs []string
+	// Skipped says which items were left out and why.
+	Skipped []string
 	// FeedLinks are the feeds an HTML page advertises (absolute URLs).
 	FeedLinks []string
 }
@@ -92,5 +94,6 @@ func (r *CheckResult) Describe(p *Parsed, err error, newest int) error {
 	r.ItemCount = len(p.Items)
 	r.Newest = p.Newest(newest)
 	r.Repairs = p.Repairs
+	r.Skipped = p.Skipped
 	return nil
 }

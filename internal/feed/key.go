@@ -25,13 +25,14 @@ var trackingParams = map[string]bool{
 	"traffic_source": true, "xtor": true, "at_medium": true, "at_campaign": true, "ocid": true,
 	"cmpid": true, "ito": true, "ns_mchannel": true, "ns_source": true, "ns_campaign": true,
 	"ns_linkname": true, "ns_fee": true, "_ga": true, "_gl": true, "ref_src": true, "__twitter_impression": true,
-	"spm": true,
+	"spm": true, "hpt": true, "hpid": true, "xtref": true, "xtcr": true,
 }
 
 // CanonicalURL normalizes a URL for identity: scheme and host lower-cased,
-// default port dropped, fragment dropped, tracking parameters (utm_*,
-// fbclid, gclid, traffic_source, ...) removed and the rest sorted, and an
-// empty path made "/". A string that does not parse is returned trimmed.
+// default port dropped, fragment dropped, tracking parameters (utm_*, the
+// at_* of AT Internet, fbclid, gclid, xtor, hpt, ...) removed and the rest
+// sorted, and an empty path made "/". A string that does not parse is
+// returned trimmed.
 func CanonicalURL(rawURL string) string {
 	rawURL = strings.TrimSpace(rawURL)
 	u, err := url.Parse(rawURL)
@@ -54,7 +55,7 @@ func CanonicalURL(rawURL string) string {
 		q := u.Query()
 		for k := range q {
 			lk := strings.ToLower(k)
-			if strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
+			if strings.HasPrefix(lk, "utm_") || strings.HasPrefix(lk, "at_") || trackingParams[lk] {
 				q.Del(k)
 			}
 		}

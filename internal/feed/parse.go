@@ -38,6 +38,9 @@ type Parsed struct {
 	// sy:updateFrequency, unbounded (clamp it with Fetcher.ClampHint).
 	TTL   time.Duration
 	Items []news.Item
+	// Skipped says which items of the document were left out and why (an
+	// item with nothing in it, a repeat), for check-feed and preview.
+	Skipped []string
 }
 
 // Parse turns a feed body into items (see ParseAt); dates it cannot read
@@ -130,15 +133,18 @@ func ParseAt(body []byte, contentType string, src news.Source, now time.Time) (p
 		lang = p.Language
 	}
 	seen := make(map[string]bool, len(parsed.Items))
-	for _, it := range parsed.Items {
+	for i, it := range parsed.Items {
 		if it == nil {
 			continue
 		}
 		item := convertItem(it, src, base, lang, now)
 		if item.Title == "" && item.Link == "" && item.Description == "" && item.Content == "" {
-			continue // an empty <item/> (the template emitted one with no data)
+			// An empty <item/> (the template emitted one with no data).
+			p.Skipped = append(p.Skipped, fmt.Sprintf("item %d has no title, link or text", i+1))
+			continue
 		}
 		if item.Key == "" || seen[item.Key] {
+			p.Skipped = append(p.Skipped, fmt.Sprintf("item %d repeats an earlier item (%s)", i+1, firstWords(item.Title, 8)))
 			continue
 		}
 		seen[item.Key] = true
@@ -172,8 +178,12 @@ func convertItem(it *gofeed.Item, src news.Source, base *url.URL, lang string, n
 		item.Content = ""
 	}
 	if item.Title == "" {
-		// Untitled items (microblogs) get their first words as a title.
+		// Untitled items (microblogs) get their first words as a title, from
+		// the summary or else the full text.
 		item.Title = firstWords(item.Description, 12)
+		if item.Title == "" {
+			item.Title = firstWords(item.Content, 12)
+		}
 	}
 	if len(it.Authors) > 0 && it.Authors[0] != nil {
 		item.Author = strings.TrimSpace(it.Authors[0].Name)

@@ -350,6 +350,7 @@ func TestCanonicalURLAndSourceID(t *testing.T) {
 		{"http://example.com", "http://example.com/"},
 		{"https://www.aljazeera.net/x?traffic_source=rss", "https://www.aljazeera.net/x"},
 		{"https://ex.org/p?xtor=RSS-3&UTM_Medium=m", "https://ex.org/p"},
+		{"https://ex.org/p?id=7&hpt=hp_t2&at_medium=custom&at_creation=x&xtref=y", "https://ex.org/p?id=7"},
 		{"not a url", "not a url"},
 	} {
 		if got := CanonicalURL(tc.in); got != tc.want {

@@ -10,12 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+
+	"github.com/migrawatch/migrawatch/internal/feed"
 )
 
 // ErrNoArticles means a listing page yielded no article links: its structure
@@ -33,29 +33,26 @@ type Options struct {
 	// Selector, when set, is a CSS selector for the article links (or their
 	// containers); it replaces the layout heuristics.
 	Selector string
-	// Canonical cleans a URL into the item key (tracking parameters dropped).
-	// When nil, fragments are dropped and utm_* parameters removed.
+	// Canonical cleans a URL into the item key (tracking parameters,
+	// fragment and default port dropped). When nil, feed.CanonicalURL.
 	Canonical func(string) string
 }
 
-// chromeTags are the elements whose links are site chrome, not the listing.
-var chromeTags = map[string]bool{"nav": true, "header": true, "footer": true, "aside": true, "form": true}
-
-// chromeClass matches class or id names of navigation, sidebars and widgets.
-var chromeClass = regexp.MustCompile(`(?i)(^|[\s_-])(nav|navbar|menu|footer|header|breadcrumbs?|social|share|sharing|sidebar|widget|most[-_]?read|popular|trending|tags?|pagination|pager|cookie|newsletter|related|lire-aussi|read-also)([\s_-]|$)`)
-
-// notArticlePath matches paths of sections, tags, authors, media and accounts.
-var notArticlePath = regexp.MustCompile(`(?i)/(tag|tags|category|categories|categorie|rubrique|section|author|auteur|page|search|recherche|login|register|contact|about|privacy|terms|feed|rss|live|video|videos|photos?|galerie|podcasts?)(/|$)|\.(jpe?g|png|gif|webp|svg|pdf|mp4|mp3|css|js|xml)$`)
-
-var (
-	datedPath   = regexp.MustCompile(`/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)|[-_/](19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([-_./]|$)`)
-	numericID   = regexp.MustCompile(`(^|[/_-])\d{4,}([/._-]|\.html?|$)`)
-	slugSegment = regexp.MustCompile(`[^/]+(-[^/-]+){2,}`)
-)
-
 // Discover returns the article links of a listing page in document order,
 // each once, keyed by canonical URL. pageURL resolves relative links and
-// decides which site is "same site".
+// decides which site is "same site" (the outlet's other sub-domains, such as
+// its sites in other languages, count).
+//
+// What an article link looks like is learnt from the page itself: links are
+// grouped by the shape of their path (depth, which segments are numbers,
+// years or words, what the last segment is: an id, a descriptive slug, a
+// plain word), and the shape that carries the most headline-like links is
+// the site's article shape. Links of that shape are articles whatever their
+// text; links of another shape must earn it (see accept). A link whose last
+// segment names a directory of other links on the page, or whose path is a
+// prefix of several others, is a section, not an article. Where a link sits
+// matters only for the page's navigation, header and footer; class names
+// such as "sidebar" or "widget" decide nothing.
 func Discover(body []byte, pageURL string, opt Options) ([]Link, error) {
 	base, err := url.Parse(pageURL)
 	if err != nil || base.Host == "" {
@@ -67,10 +64,10 @@ func Discover(body []byte, pageURL string, opt Options) ([]Link, error) {
 	}
 	canon := opt.Canonical
 	if canon == nil {
-		canon = defaultCanonical
+		canon = feed.CanonicalURL
 	}
 	if b, ok := doc.Find("base[href]").Attr("href"); ok {
-		if bu, err := base.Parse(b); err == nil {
+		if bu, err := base.Parse(strings.TrimSpace(b)); err == nil && bu.Host != "" {
 			base = bu
 		}
 	}
@@ -84,62 +81,20 @@ func Discover(body []byte, pageURL string, opt Options) ([]Link, error) {
 	} else {
 		anchors = doc.Find("a[href]")
 	}
-
-	type candidate struct {
-		link Link
-		sigs []string
-	}
-	var cands []candidate
-	sigCount := map[string]int{}
-	seen := map[string]int{}
-	anchors.Each(func(_ int, a *goquery.Selection) {
-		href, _ := a.Attr("href")
-		u, err := base.Parse(strings.TrimSpace(href))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !sameSite(u.Hostname(), base.Hostname()) {
-			return
-		}
-		text := anchorText(a)
-		if opt.Selector == "" {
-			if inChrome(a) || !articlePath(u) || !headlineLength(text) {
-				return
-			}
-		}
-		key := canon(u.String())
-		sig := signature(a)
-		sigCount[sig]++
-		if i, dup := seen[key]; dup {
-			if utf8.RuneCountInString(text) > utf8.RuneCountInString(cands[i].link.Text) {
-				cands[i].link.Text = text
-			}
-			cands[i].sigs = append(cands[i].sigs, sig)
-			return
-		}
-		seen[key] = len(cands)
-		cands = append(cands, candidate{Link{URL: key, Text: text}, []string{sig}})
-	})
+	self := canon(base.String())
+	cands := collect(anchors, base, self, canon, opt.Selector == "")
 	var out []Link
-	for _, c := range cands {
-		// A lone link whose layout repeats nowhere else is a promo box or an
-		// inline mention; listings repeat one structure. A selector chosen by
-		// hand needs no such proof.
-		if opt.Selector == "" && len(cands) > 2 && !repeated(c.sigs, sigCount) {
-			continue
+	if opt.Selector != "" {
+		for _, c := range cands {
+			out = append(out, Link{URL: c.key, Text: c.title()})
 		}
-		out = append(out, c.link)
+	} else {
+		out = articles(cands)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: %w", pageURL, ErrNoArticles)
 	}
 	return out, nil
-}
-
-func repeated(sigs []string, count map[string]int) bool {
-	for _, s := range sigs {
-		if count[s] >= 2 {
-			return true
-		}
-	}
-	return false
 }
 
 func safeFind(doc *goquery.Document, selector string) (sel *goquery.Selection, err error) {
@@ -151,48 +106,65 @@ func safeFind(doc *goquery.Document, selector string) (sel *goquery.Selection, e
 	return doc.Find(selector), nil
 }
 
-// anchorText is the visible text of a link, else its title or image alt.
-func anchorText(a *goquery.Selection) string {
-	t := strings.Join(strings.Fields(a.Text()), " ")
-	if t == "" {
-		t, _ = a.Attr("title")
-	}
-	if t == "" {
-		t, _ = a.Find("img[alt]").Attr("alt")
-	}
-	return strings.Join(strings.Fields(t), " ")
+// candidate is one distinct link of the page (all its anchors merged).
+type candidate struct {
+	key   string
+	u     *url.URL
+	texts []anchorText
+	shape shape
 }
 
-// headlineLength reports whether text looks like a headline: a few words, not
-// a label ("Société", "المزيد") nor a paragraph.
-func headlineLength(text string) bool {
-	n := utf8.RuneCountInString(text)
-	return n >= 15 && n <= 300 && len(strings.Fields(text)) >= 3
+// collect gathers the page's same-site links, each once under its canonical
+// key, in document order. With heuristics on, links of the page's chrome
+// (navigation, header, footer) and links to files are left out.
+func collect(anchors *goquery.Selection, base *url.URL, self string, canon func(string) string, heuristics bool) []*candidate {
+	var cands []*candidate
+	index := map[string]*candidate{}
+	anchors.Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		u, err := base.Parse(strings.TrimSpace(href))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !sameSite(u.Hostname(), base.Hostname()) {
+			return
+		}
+		key := canon(normalizeEscapes(u).String())
+		if key == self {
+			return
+		}
+		if heuristics && (inChrome(a) || isFile(u)) {
+			return
+		}
+		c := index[key]
+		if c == nil {
+			ku, err := url.Parse(key)
+			if err != nil {
+				ku = u
+			}
+			c = &candidate{key: key, u: ku}
+			index[key] = c
+			cands = append(cands, c)
+		}
+		c.texts = append(c.texts, textsOf(a)...)
+	})
+	return cands
 }
 
-// articlePath reports whether a URL's path is shaped like an article: dated,
-// with a long slug, or with a numeric id; never a section, tag or media file.
-func articlePath(u *url.URL) bool {
-	p := u.EscapedPath()
-	if dec, err := url.PathUnescape(p); err == nil {
-		p = dec
-	}
-	if p == "" || p == "/" || notArticlePath.MatchString(p) {
-		return false
-	}
-	return datedPath.MatchString(p) || numericID.MatchString(p) || slugSegment.MatchString(lastSegment(p))
+// normalizeEscapes re-encodes a URL's path so that two spellings of the
+// same address (%d8%a7 and %D8%A7, or raw UTF-8) give one key.
+func normalizeEscapes(u *url.URL) *url.URL {
+	v := *u
+	v.RawPath = ""
+	return &v
 }
 
-func lastSegment(p string) string {
-	p = strings.TrimRight(p, "/")
-	if i := strings.LastIndexByte(p, '/'); i >= 0 {
-		return p[i+1:]
-	}
-	return p
-}
+// chromeTags are the elements whose links are the site's chrome: menus,
+// masthead, footer. They are HTML's own words for it, unlike class names,
+// which themes use for anything (a news river classed "sidebar").
+var chromeTags = map[string]bool{"nav": true, "header": true, "footer": true}
 
-// inChrome reports whether the link sits in navigation, header, footer, a
-// sidebar or a widget.
+var chromeRoles = map[string]bool{"navigation": true, "banner": true, "contentinfo": true}
+
+// inChrome reports whether the link sits in the page's navigation, header
+// or footer.
 func inChrome(a *goquery.Selection) bool {
 	for n := a.Get(0).Parent; n != nil; n = n.Parent {
 		if n.Type != html.ElementNode {
@@ -202,45 +174,30 @@ func inChrome(a *goquery.Selection) bool {
 			return true
 		}
 		for _, at := range n.Attr {
-			switch at.Key {
-			case "class", "id":
-				if chromeClass.MatchString(at.Val) {
-					return true
-				}
-			case "role":
-				if at.Val == "navigation" || at.Val == "banner" || at.Val == "contentinfo" || at.Val == "complementary" {
-					return true
-				}
+			if at.Key == "role" && chromeRoles[strings.ToLower(strings.TrimSpace(at.Val))] {
+				return true
 			}
 		}
 	}
 	return false
 }
 
-// signature is the tag-and-class path of a link's three nearest ancestors:
-// the links of one listing share it.
-func signature(a *goquery.Selection) string {
-	var b strings.Builder
-	depth := 0
-	for n := a.Get(0).Parent; n != nil && depth < 3; n = n.Parent {
-		if n.Type != html.ElementNode {
-			continue
-		}
-		b.WriteString(n.Data)
-		for _, at := range n.Attr {
-			if at.Key == "class" {
-				b.WriteByte('.')
-				b.WriteString(strings.Join(strings.Fields(at.Val), "."))
-			}
-		}
-		b.WriteByte('<')
-		depth++
-	}
-	return b.String()
+// fileExt are suffixes of files, not pages.
+var fileExt = map[string]bool{
+	"jpg": true, "jpeg": true, "png": true, "gif": true, "webp": true, "svg": true, "bmp": true, "ico": true,
+	"pdf": true, "doc": true, "docx": true, "xls": true, "xlsx": true, "ppt": true, "zip": true, "rar": true,
+	"mp3": true, "mp4": true, "m4a": true, "ogg": true, "wav": true, "avi": true, "mov": true, "m3u8": true,
+	"css": true, "js": true, "json": true, "xml": true, "rss": true, "atom": true, "txt": true,
+}
+
+func isFile(u *url.URL) bool {
+	ext := extension(lastSegment(u.Path))
+	return fileExt[ext]
 }
 
 // sameSite reports whether host belongs to the same site as base: equal
-// hosts, or hosts sharing the registrable domain (www.2m.ma and 2m.ma).
+// hosts, or hosts sharing the registrable domain (www.2m.ma and 2m.ma, or an
+// outlet's language sub-sites ar.yabiladi.com and www.yabiladi.com).
 func sameSite(host, base string) bool {
 	host, base = strings.ToLower(host), strings.ToLower(base)
 	return host == base || registrable(host) == registrable(base)
@@ -260,23 +217,4 @@ func registrable(host string) string {
 		return host
 	}
 	return strings.Join(labels[len(labels)-n:], ".")
-}
-
-var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "msclkid": true, "mc_cid": true, "mc_eid": true, "traffic_source": true, "xtor": true}
-
-func defaultCanonical(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	u.Fragment = ""
-	u.Host = strings.ToLower(u.Host)
-	q := u.Query()
-	for k := range q {
-		if lk := strings.ToLower(k); strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
-			q.Del(k)
-		}
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/migrawatch/migrawatch/internal/extract"
+	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/news"
 )
 
@@ -49,29 +50,46 @@ func (r *Reader) Allowed(ctx context.Context, rawURL string) error {
 	return nil
 }
 
-// ReadArticle fetches one article page and reads its title, date, language
-// and main text.
-func (r *Reader) ReadArticle(ctx context.Context, rawURL string) (extract.Page, error) {
+// Article is an article page as read: what extract finds in it, and the
+// address the page gives for itself.
+type Article struct {
+	extract.Page
+	// Link is the page's canonical address, cleaned like item keys; ""
+	// when the page names none fit to stand for the article.
+	Link string
+}
+
+// ReadArticle fetches one article page and reads its title, date, language,
+// main text and canonical address.
+func (r *Reader) ReadArticle(ctx context.Context, rawURL string) (Article, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" {
-		return extract.Page{}, fmt.Errorf("article URL %q: not an absolute URL", rawURL)
+		return Article{}, fmt.Errorf("article URL %q: not an absolute URL", rawURL)
 	}
 	if err := r.Allowed(ctx, rawURL); err != nil {
-		return extract.Page{}, err
+		return Article{}, err
 	}
 	if r.Pacer != nil {
 		if err := r.Pacer.Wait(ctx, u.Hostname()); err != nil {
-			return extract.Page{}, err
+			return Article{}, err
 		}
 	}
 	body, final, err := r.Fetch(ctx, rawURL)
 	if err != nil {
-		return extract.Page{}, fmt.Errorf("article page: %w", err)
+		return Article{}, fmt.Errorf("article page: %w", err)
 	}
 	if final == "" {
 		final = rawURL
 	}
-	return extract.ParsePage(body, final)
+	p, err := extract.ParsePage(body, final)
+	if err != nil {
+		return Article{}, err
+	}
+	canon := r.Canonical
+	if canon == nil {
+		canon = feed.CanonicalURL
+	}
+	return Article{Page: p, Link: canonicalLink(body, final, canon)}, nil
 }
 
 // Items turns a listing page into items keyed by canonical article URL, in

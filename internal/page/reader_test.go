@@ -1,6 +1,7 @@
 package page_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -88,7 +89,7 @@ type articleReader struct{ r *page.Reader }
 
 func (a articleReader) ReadArticle(ctx context.Context, url string) (pipeline.ArticlePage, error) {
 	p, err := a.r.ReadArticle(ctx, url)
-	return pipeline.ArticlePage{Title: p.Title, Published: p.Published, Text: p.Text, TextSource: p.TextSource, Lang: p.Lang}, err
+	return pipeline.ArticlePage{Link: p.Link, Title: p.Title, Published: p.Published, Text: p.Text, TextSource: p.TextSource, Lang: p.Lang}, err
 }
 
 func TestPageSource_SeedServedAsAPageGivesHeadlineDateAndBothQuotes(t *testing.T) {
@@ -103,8 +104,11 @@ func TestPageSource_SeedServedAsAPageGivesHeadlineDateAndBothQuotes(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != 3 { // the fourth article links to https://2m.ma, another site than this server
-		t.Fatalf("%d items from the listing, want 3: %+v", len(items), items)
+	// Four national stories and the two most-read ones; the third story's
+	// headline links to https://2m.ma, another site than this server, so it
+	// is reached through its relative "read more" link.
+	if len(items) != 6 {
+		t.Fatalf("%d items from the listing, want 6: %+v", len(items), items)
 	}
 	reader := &page.Reader{Fetch: httpFetch, Robots: page.NewRobotsCache(robotsFetch, "MigraWatch", 0, nil), Pacer: page.NewPacer(0, nil)}
 	sc, err := relevance.Default()
@@ -170,5 +174,19 @@ func TestReader_HonoursRobotsAndPacesArticleFetches(t *testing.T) {
 	}
 	if s2.articles.Load() != 1 {
 		t.Fatalf("%d article fetches, want 1", s2.articles.Load())
+	}
+}
+
+func TestReader_ArticleLinkIsThePagesCanonicalAddress(t *testing.T) {
+	s := newSite(t)
+	s.article = bytes.Replace(s.article, []byte(`<meta charset="utf-8">`),
+		[]byte(`<meta charset="utf-8"><link rel="canonical" href="/ar/news/national/iom-agadir-20240216?utm_source=amp">`), 1)
+	reader := &page.Reader{Fetch: httpFetch}
+	p, err := reader.ReadArticle(context.Background(), s.URL+"/ar/news/national/iom-agadir-20240216?from=home#top")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := s.URL + "/ar/news/national/iom-agadir-20240216"; p.Link != want || p.Title == "" {
+		t.Fatalf("link %q title %q; want %q and the headline", p.Link, p.Title, want)
 	}
 }

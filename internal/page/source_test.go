@@ -52,8 +52,8 @@ func TestScheduler_PageSourceFirstPassMarksSeenThenNewLinkBecomesOneItem(t *test
 	if err != nil || res.Err != nil {
 		t.Fatalf("first poll: %v %v", err, res.Err)
 	}
-	if res.Items != 3 || len(got) != 0 || s.articles.Load() != 0 {
-		t.Fatalf("first pass: %d items listed, %d routed, %d article pages fetched; want 3, 0, 0", res.Items, len(got), s.articles.Load())
+	if res.Items != 6 || len(got) != 0 || s.articles.Load() != 0 {
+		t.Fatalf("first pass: %d items listed, %d routed, %d article pages fetched; want 6, 0, 0", res.Items, len(got), s.articles.Load())
 	}
 
 	s.listing = bytes.Replace(s.listing, []byte(`<article class="news-card">`), []byte(newStory+`<article class="news-card">`), 1)

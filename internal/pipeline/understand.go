@@ -31,6 +31,9 @@ type ArticleReader interface {
 
 // ArticlePage is what an article page says about its article.
 type ArticlePage struct {
+	// Link is the page's canonical address, "" when it gives none; it
+	// replaces the listing's link, the item key stays.
+	Link       string
 	Title      string
 	Published  time.Time
 	Text       string
@@ -105,6 +108,9 @@ func (u *Understander) Understand(ctx context.Context, src news.Source, it news.
 		if err != nil {
 			pageErr = err
 			break
+		}
+		if p.Link != "" {
+			a.Link = p.Link
 		}
 		if p.Title != "" {
 			a.Title = p.Title

@@ -109,3 +109,18 @@ func TestUnderstander_RouteFailureIsReturnedSoItemsStayUnseen(t *testing.T) {
 		t.Fatalf("routing went on after a failure: %d calls", calls)
 	}
 }
+
+func TestUnderstander_PageCanonicalLinkReplacesTheListingLinkNotTheKey(t *testing.T) {
+	pr := &pageReader{page: pipeline.ArticlePage{Link: "https://www.example.ma/fr/2024/02/16/convention-agadir", Title: "Convention à Agadir"}}
+	var routed []news.Article
+	u := newUnderstander(t, func(_ context.Context, a news.Article) error { routed = append(routed, a); return nil })
+	u.Pages = pr
+	src := news.Source{ID: "ex-fr", Kind: news.KindPage, Language: "fr"}
+	item := news.Item{Key: "https://www.example.ma/fr/article?id=77", Link: "https://www.example.ma/fr/article?id=77"}
+	if err := u.HandleItems(context.Background(), src, []news.Item{item}); err != nil {
+		t.Fatal(err)
+	}
+	if a := routed[0]; a.Link != pr.page.Link || a.Key != item.Key {
+		t.Fatalf("link %q key %q; want the page's canonical link and the listing's key", a.Link, a.Key)
+	}
+}

@@ -54,7 +54,7 @@ var labelsByLang = map[string]labels{
 		sep: "، ", listSep: "، ", date: "02/01/2006", openQuote: "«", closeQuote: "»",
 	},
 	news.French: {
-		read: "Lire l'article", also: "Également rapporté par :", alert: "alerte :", digest: "Revue de presse migrations",
+		read: "Lire l’article", also: "Également rapporté par :", alert: "alerte :", digest: "Revue de presse migrations",
 		sep: ", ", listSep: ", ", date: "02/01/2006", openQuote: "«\u202f", closeQuote: "\u202f»",
 	},
 	news.English: {
@@ -130,7 +130,13 @@ func newArticle(a news.Article, opt Options) *article {
 		link:     safeURL(a.Link),
 	}
 	if p.source == "" {
-		p.source = truncate(clean(a.FeedID), maxSpeaker)
+		// A feed without a name is known by the site it comes from, not by
+		// its id (u0897ee5c1224 for a feed added by URL).
+		if u, err := url.Parse(p.link); err == nil && u.Hostname() != "" {
+			p.source = strings.TrimPrefix(u.Hostname(), "www.")
+		} else {
+			p.source = truncate(clean(a.FeedID), maxSpeaker)
+		}
 	}
 	gist := make([]string, 0, len(a.Summary.Gist))
 	for _, s := range a.Summary.Gist {
@@ -150,10 +156,7 @@ func newArticle(a news.Article, opt Options) *article {
 		if t == "" {
 			continue
 		}
-		role := clean(q.Role)
-		if Length(role) > maxShortRole {
-			role = ""
-		}
+		role := shortRole(clean(q.Role))
 		p.quotes = append(p.quotes, quote{text: t, speaker: truncate(clean(q.Speaker), maxSpeaker), role: role})
 	}
 	for _, o := range a.AlsoReportedBy {
@@ -297,6 +300,41 @@ func (p *article) html() string {
 		b.WriteString("🔔 <i>" + escape(p.l.alert) + " " + p.name(q) + "</i>")
 	}
 	return b.String()
+}
+
+// danglingWords end a cut role badly ("Director of the…"): they announce a
+// complement the cut removed.
+var danglingWords = map[string]bool{
+	"of": true, "the": true, "for": true, "and": true, "in": true, "at": true, "to": true, "a": true, "an": true, "on": true,
+	"de": true, "du": true, "des": true, "la": true, "le": true, "les": true, "et": true, "à": true, "au": true, "aux": true, "en": true, "pour": true,
+	"في": true, "من": true, "و": true, "على": true, "عن": true, "إلى": true, "لدى": true,
+}
+
+// shortRole keeps a speaker's role within maxShortRole: a longer one is cut
+// at a word boundary, without a dangling preposition or article, and ends
+// with an ellipsis, so the reader keeps its head ("Head of the IOM mission
+// in Morocco…") instead of losing the role.
+func shortRole(role string) string {
+	if Length(role) <= maxShortRole {
+		return role
+	}
+	out := strings.TrimSuffix(truncate(role, maxShortRole), "…")
+	for {
+		i := strings.LastIndexByte(out, ' ')
+		if i < 0 {
+			break
+		}
+		last := strings.ToLower(out[i+1:])
+		last = strings.TrimRight(strings.TrimPrefix(strings.TrimPrefix(last, "l’"), "d’"), ",;:،")
+		if !danglingWords[last] && !strings.HasSuffix(out, "’") && !strings.HasSuffix(out, "'") {
+			break
+		}
+		out = strings.TrimRight(out[:i], " ,;:،")
+	}
+	if out == "" {
+		return ""
+	}
+	return out + "…"
 }
 
 // safeURL returns u when it is an absolute http(s) URL fit for an <a href>

@@ -169,7 +169,7 @@ func TestArticle_SeedMessageLaidOutRightToLeft(t *testing.T) {
 func TestArticle_LabelsInArticleLanguage(t *testing.T) {
 	base := news.Article{Item: news.Item{Title: "T", Link: "https://example.org/a"}, SourceName: "Le Monde"}
 	for lang, want := range map[string]string{
-		"fr": ">Lire l'article</a>",
+		"fr": ">Lire l’article</a>",
 		"en": ">Read the article</a>",
 		"ar": ">اقرأ المقال</a>",
 		"":   ">Read the article</a>",
