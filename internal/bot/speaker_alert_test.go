@@ -33,3 +33,17 @@ func TestAlert_SpeakerFieldSavedAndTriedOnRecentNews(t *testing.T) {
 	// A keyword finds the article that names her, not the one that quotes her.
 	wantText(t, h.reply(bob.ID, bob, "/testalert Palatini"), "would have matched 1 of the 2", "Voluntary returns")
 }
+
+func TestHelp_TellsOfQuotesAndSpeakerAlertsInThreeLanguages(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		user news.User
+		want []string
+	}{
+		{bob, []string{"Who said what", "/quotes <name or words>", "speaker:Palatini", "/voices on"}},
+		{alice, []string{"Qui a dit quoi", "/quotes <nom ou mots>", "speaker:\"ministre de l’Intérieur\"", "/voices on"}},
+		{amina, []string{"من قال ماذا", "/quotes <اسم أو كلمات>", "speaker:\"وزير الداخلية\"", "/voices on"}},
+	} {
+		wantText(t, h.reply(c.user.ID, c.user, "/help"), c.want...)
+	}
+}
