@@ -6,9 +6,9 @@ import (
 )
 
 // cnode is a query node with its terms interned in the index: words,
-// sources and languages are tested against the article's term stamps, and
-// only phrases (positions) and prefixes (word beginnings) look at the
-// Document itself.
+// sources and languages are tested against the article's term stamps,
+// phrases against the positions kept by term id, and only prefixes (word
+// beginnings) look at the Document itself.
 type cnode struct {
 	op op
 	// title is true under title:, where words are the title words' terms
@@ -64,7 +64,7 @@ func (s *scratch) eval(n *cnode, d *Document) bool {
 				return false
 			}
 		}
-		return d.title.hasPhrase(n.keys) || !n.title && d.body.hasPhrase(n.keys)
+		return s.hasPhrase(n.terms, n.title)
 	case opNot:
 		return !s.eval(&n.kids[0], d)
 	case opAnd:
@@ -107,4 +107,30 @@ func writeShape(b *strings.Builder, n *node) {
 	for _, k := range n.kids {
 		writeShape(b, k)
 	}
+}
+
+// hasPhrase reports whether the terms of a phrase, all present in the
+// article, stand at consecutive positions of its title, or (for a phrase
+// not under title:) of its text. Under title: the terms are title-marked
+// keys, whose positions are the title's.
+func (s *scratch) hasPhrase(terms []int32, titleOnly bool) bool {
+	var small [8][]int32
+	lists := small[:0]
+	if len(terms) > len(small) {
+		lists = make([][]int32, 0, len(terms))
+	}
+	lists = lists[:len(terms)]
+	for i, t := range terms {
+		lists[i] = s.titlePos[t]
+	}
+	if consecutive(lists) {
+		return true
+	}
+	if titleOnly {
+		return false
+	}
+	for i, t := range terms {
+		lists[i] = s.bodyPos[t]
+	}
+	return consecutive(lists)
 }

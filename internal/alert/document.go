@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"hash/maphash"
 	"net/url"
 	"slices"
 	"strings"
@@ -19,53 +20,71 @@ type Document struct {
 	hosts       []string // the link's host and its parent domains
 	speakers    []string // what speaker: values it matches (documentSpeakers)
 	lang        string
+	slot        int // langSlot(lang): which tree of a query applies
 	// anchors are every index key present in the document, each once:
-	// word keys, title word keys (marked), source and language keys.
-	anchors []string
-	// states are the word states of title and text (see field.states),
-	// sorted and unique: prefix anchors are looked up by their beginnings.
+	// word keys, title word keys (marked), source and language keys, with
+	// the positions of word keys, so that matching compares phrases on
+	// term ids without hashing a word again.
+	anchors []docAnchor
+	// states are the readings of the words of title and text (see
+	// field.states), sorted and unique: prefix anchors are looked up by
+	// their beginnings.
 	states []string
 }
 
 // field is the words of the title or of the text.
 type field struct {
-	// keys maps the compared form of each word (StripClitics of the
-	// normalized word) to its positions in the field, ascending.
+	// keys maps each key of a word (the stems of its readings, and its
+	// readings marked with exactMark: see wordKeys) to its positions in
+	// the field, ascending. One position has several keys.
 	keys map[string][]int32
-	// states are every form a word passes through while its clitics are
-	// stripped (the normalized word first), sorted and unique: a prefix
-	// matches when one of them starts with it.
+	// states are every reading of the words (textproc.Readings: the
+	// normalized word first), sorted and unique: a prefix matches when one
+	// of them starts with it.
 	states []string
 }
 
 // NewDocument prepares article a for matching: Title and Text are tokenized
 // with textproc.Words, FeedID is the source id, Link gives the host, Lang
-// the language.
+// the language. A title the feed did not give (TitleGuessed: the first words
+// of the description) is not a title: its words count as text only.
 func NewDocument(a news.Article) *Document {
 	d := &Document{
 		sourceID: strings.ToLower(a.FeedID),
 		lang:     a.Lang,
+		slot:     langSlot(a.Lang),
 		hosts:    hostsOf(a.Link),
 	}
 	cache := make(map[string]*wordForms, 512)
-	d.title = newField(textproc.Words(a.Title), cache, 1)
-	d.body = newField(textproc.Words(a.Text), cache, 2)
+	lang := slotLangs[d.slot]
+	if a.TitleGuessed {
+		d.body = newField(lang, cache, 2, textproc.Words(a.Title), textproc.Words(a.Text))
+	} else {
+		d.title = newField(lang, cache, 1, textproc.Words(a.Title))
+		d.body = newField(lang, cache, 2, textproc.Words(a.Text))
+	}
 
-	seen := make(map[string]struct{}, len(d.body.keys)+len(d.title.keys))
-	add := func(k string) {
-		if _, ok := seen[k]; !ok {
-			seen[k] = struct{}{}
-			d.anchors = append(d.anchors, k)
+	d.anchors = make([]docAnchor, 0, 2*len(d.title.keys)+len(d.body.keys)+len(d.hosts)+2)
+	for k, pos := range d.title.keys {
+		d.anchors = append(d.anchors, docAnchor{key: k, title: pos, body: d.body.keys[k]})
+		d.anchors = append(d.anchors, docAnchor{key: titleMark + k, title: pos})
+	}
+	for k, pos := range d.body.keys {
+		if _, ok := d.title.keys[k]; !ok {
+			d.anchors = append(d.anchors, docAnchor{key: k, body: pos})
 		}
 	}
-	for k := range d.title.keys {
-		add(k)
-		add(titleMark + k)
-	}
-	for k := range d.body.keys {
-		add(k)
+	for i := range d.anchors {
+		d.anchors[i].fp = fingerprint(d.anchors[i].key)
 	}
 	d.states = mergeUnique(d.title.states, d.body.states)
+	seen := make(map[string]bool, len(d.hosts)+1)
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			d.anchors = append(d.anchors, docAnchor{key: k, fp: fingerprint(k)})
+		}
+	}
 	if d.sourceID != "" {
 		add(sourceAnchor(d.sourceID))
 	}
@@ -82,42 +101,73 @@ func NewDocument(a news.Article) *Document {
 	return d
 }
 
-// wordForms is what a word contributes to a field.
-type wordForms struct {
-	key string
-	// stripped are the states after the word itself (none for a word
-	// without clitics, which is most of them).
-	stripped []string
-	field    int // the last field that took the states
+// docAnchor is one index key of a document, with, for a word key, its
+// positions in the title and in the text (a title-marked key has only
+// title positions).
+type docAnchor struct {
+	key         string
+	fp          termKey // fingerprint(key), computed once per article
+	title, body []int32
 }
 
-func formsOf(w string, cache map[string]*wordForms) *wordForms {
+// termKey is the fingerprint of an index key: two independent 64-bit
+// hashes. The index looks terms up by fingerprint, so that matching an
+// article compares 16 bytes held in the table instead of following each
+// found key to its bytes; two different keys of the same fingerprint have
+// a chance of 2^-128 per pair.
+type termKey [2]uint64
+
+var fingerprintSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func fingerprint(k string) termKey {
+	return termKey{maphash.String(fingerprintSeeds[0], k), maphash.String(fingerprintSeeds[1], k)}
+}
+
+// wordForms is what a word contributes to a field.
+type wordForms struct {
+	// keys are the stems of its readings and its readings marked with
+	// exactMark, each once.
+	keys []string
+	// readings are textproc.Readings of the word, the word first.
+	readings []string
+	field    int // the last field that took the readings
+}
+
+func formsOf(lang, w string, cache map[string]*wordForms) *wordForms {
 	if f, ok := cache[w]; ok {
 		return f
 	}
-	f := &wordForms{key: wordKey(w)}
-	for s := w; s != f.key; {
-		next, ok := stripOneClitic(s)
-		if !ok {
-			break
-		}
-		s = next
-		f.stripped = append(f.stripped, s)
+	f := &wordForms{readings: textproc.Readings(w)}
+	f.keys = textproc.Stems(lang, w, make([]string, 0, 2*len(f.readings)))
+	for _, r := range f.readings {
+		f.keys = append(f.keys, exactMark+r)
 	}
 	cache[w] = f
 	return f
 }
 
-func newField(words []string, cache map[string]*wordForms, fieldID int) field {
-	f := field{keys: make(map[string][]int32, len(words))}
-	for i, w := range words {
-		wf := formsOf(w, cache)
-		if wf.field != fieldID {
-			wf.field = fieldID
-			f.states = append(f.states, w)
-			f.states = append(f.states, wf.stripped...)
+// newField indexes the words of one field, given as one or more runs of
+// words; a phrase does not match across two runs.
+func newField(lang string, cache map[string]*wordForms, fieldID int, runs ...[]string) field {
+	n := 0
+	for _, words := range runs {
+		n += len(words)
+	}
+	f := field{keys: make(map[string][]int32, 2*n)}
+	pos := int32(0)
+	for _, words := range runs {
+		for _, w := range words {
+			wf := formsOf(lang, w, cache)
+			if wf.field != fieldID {
+				wf.field = fieldID
+				f.states = append(f.states, wf.readings...)
+			}
+			for _, k := range wf.keys {
+				f.keys[k] = append(f.keys[k], pos)
+			}
+			pos++
 		}
-		f.keys[wf.key] = append(f.keys[wf.key], int32(i))
+		pos++ // a gap between runs
 	}
 	slices.Sort(f.states)
 	f.states = slices.Compact(f.states)
@@ -164,6 +214,17 @@ func (f *field) hasPhrase(keys []string) bool {
 			return false
 		}
 		lists[i] = l
+	}
+	return consecutive(lists)
+}
+
+// consecutive reports whether the position lists hold positions p, p+1,
+// p+2 ... (one in each list, in order).
+func consecutive(lists [][]int32) bool {
+	for _, l := range lists {
+		if len(l) == 0 {
+			return false
+		}
 	}
 	for _, start := range lists[0] {
 		ok := true

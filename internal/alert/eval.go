@@ -5,7 +5,7 @@ import "slices"
 // Matches reports whether the query matches the document. It evaluates the
 // whole tree; the index calls it only for candidate alerts.
 func (q *Query) Matches(d *Document) bool {
-	return eval(q.root, d, false)
+	return eval(q.langs[d.slot], d, false)
 }
 
 func eval(n *node, d *Document, titleOnly bool) bool {

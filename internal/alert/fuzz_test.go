@@ -47,8 +47,10 @@ func FuzzParse(f *testing.F) {
 		if again.String() != canon {
 			t.Fatalf("canonical form not stable: %q -> %q -> %q", s, canon, again.String())
 		}
-		if _, _, ok := anchors(q.root, false); !ok {
-			t.Fatalf("Parse(%q) accepted a query without anchors", s)
+		for slot, root := range q.langs {
+			if _, _, ok := anchors(root, false); !ok {
+				t.Fatalf("Parse(%q) accepted a query without anchors (slot %d)", s, slot)
+			}
 		}
 	})
 }

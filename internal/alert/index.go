@@ -16,9 +16,14 @@ import (
 
 // Index holds every chat's alerts compiled for matching. It is safe for
 // concurrent use: matching takes a read lock, changes a write lock.
+//
+// A query's words have different stems in French and in English articles
+// (and none in the others), so the index keeps one set of tables per
+// language slot, each with every alert compiled for that slot's articles;
+// an article is matched against the tables of its language only.
 type Index struct {
-	mu sync.RWMutex
-	tables
+	mu    sync.RWMutex
+	parts [langSlots]*tables
 }
 
 // tables is the content of an Index, swapped as a whole by Load.
@@ -39,30 +44,35 @@ type tables struct {
 	byShape map[string]int32
 	groups  []*group   // by slot; nil for a free slot
 	meta    []slotMeta // by slot
+	// progs is, by slot, the group's compiled tree (nil when the anchors
+	// decide): the matching loop reads it without touching the group.
+	progs []*cnode
+	// subs is, by slot, what Match reports for every alert of the group
+	// (the group's subs), read without touching the group.
+	subs [][]news.AlertMatch
 	// first is, by slot, what Match reports for the group's first alert
 	// (most groups have one): reporting reads this contiguous slice.
 	first []news.AlertMatch
 	free  []int32
 	// terms interns index keys; termKeys, termRefs, post and vpost are by
 	// term id (free ids are listed in freeTerms).
-	terms     map[string]int32
+	terms     map[termKey]int32
 	termKeys  []string
 	termRefs  []int32
-	post      [][]int32 // slots of the groups anchored on the term
+	post      [][]int32 // postings (see posting) of the groups anchored on the term
 	vpost     [][]int32 // slots of the groups the term rules out
 	freeTerms []int32
 	vetoes    int // postings in vpost
-	// prefixes holds the prefix anchors, keyed by the unmarked prefix, and
-	// every beginning of them (MinPrefixLen letters or more), so that a
-	// document walks each word's beginnings only while some prefix alert
-	// could still match.
-	prefixes map[string]*prefixNode
+	// prefixes is a trie of the prefix anchors (unmarked), byte by byte,
+	// so that a document walks each word's bytes once, and only while some
+	// prefix alert could still match.
+	prefixes *prefixNode
 }
 
 // slotMeta is what the matching loop needs of a group, packed in a byte so
 // that the counters and the metadata of 100,000 groups stay in cache: the
-// low bits are need (distinct anchors to find before evaluating; 0 for a
-// free slot), then the flags below.
+// low bits are need (the bits of the parts whose anchors must be found
+// before evaluating, see plan; 0 for a free slot), then the flags below.
 type slotMeta uint8
 
 const (
@@ -96,10 +106,10 @@ type entry struct {
 type group struct {
 	shape   string
 	query   *Query
-	anchors []string
-	// need is how many distinct anchors a document must contain before
-	// the query is worth evaluating: 1 (any of them), or 2 for an AND with
-	// two anchored children (both must be there).
+	root    *node // the query's tree for the tables' language slot
+	anchors []anchorRef
+	// need is the bits of the parts a document must contain an anchor of
+	// before the query is worth evaluating (see plan).
 	need uint8
 	// exact is true when containing the anchors (and none of the vetoes)
 	// is the same as matching: a plain word, source or language, an OR of
@@ -118,15 +128,25 @@ type group struct {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{tables: newTables()}
+	x := &Index{}
+	x.parts = newParts()
+	return x
 }
 
-func newTables() tables {
-	return tables{
+func newParts() [langSlots]*tables {
+	var parts [langSlots]*tables
+	for i := range parts {
+		parts[i] = newTables()
+	}
+	return parts
+}
+
+func newTables() *tables {
+	return &tables{
 		chats:    make(map[int64]map[string]*entry),
 		byShape:  make(map[string]int32),
-		terms:    make(map[string]int32),
-		prefixes: make(map[string]*prefixNode),
+		terms:    make(map[termKey]int32),
+		prefixes: &prefixNode{},
 	}
 }
 
@@ -134,69 +154,55 @@ func newTables() tables {
 func (x *Index) Len() int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return x.alerts
+	return x.parts[0].alerts
 }
 
-// compiled is an alert parsed and planned, ready to insert.
+// compiled is an alert parsed and planned for each language slot, ready to
+// insert.
 type compiled struct {
-	alert   news.Alert
-	query   *Query
+	alert news.Alert
+	query *Query
+	plans [langSlots]slotPlan
+}
+
+// slotPlan is how the tables of one language slot find a query.
+type slotPlan struct {
+	root    *node
 	shape   string
-	anchors []string
-	need    uint8
+	anchors []anchorRef
+	need    uint8 // the bits of the parts an article must have (see plan)
 	exact   bool
 	vetoes  []string
 }
+
+// anchorRef is an anchor of a query and the part of the query it stands
+// for (a bit index, 0 to maxParts-1): finding one anchor of every part
+// planned is what makes a query worth evaluating.
+type anchorRef struct {
+	key  string
+	part uint8
+}
+
+// maxParts is how many parts of an AND (or words of a phrase) the index
+// counts for one query: the bits of slotMeta's need.
+const maxParts = 4
 
 func compile(a news.Alert) (*compiled, error) {
 	q, err := Parse(a.Query)
 	if err != nil {
 		return nil, err
 	}
-	keys, need, ok := plan(q.root)
-	if !ok {
-		// Parse refuses queries without a positive term; this cannot happen.
-		return nil, &ParseError{Pos: 0, Code: CodeNegationOnly, Near: a.Query}
-	}
-	c := &compiled{alert: a, query: q, shape: shapeKey(q.root), anchors: keys, need: need, exact: exactPlan(q.root, need)}
-	if !c.exact {
-		c.vetoes, c.exact = vetoPlan(q.root, keys, need)
+	c := &compiled{alert: a, query: q}
+	for slot, root := range q.langs {
+		p, ok := plan(root)
+		if !ok {
+			// Parse refuses queries without a positive term; this cannot happen.
+			return nil, &ParseError{Pos: 0, Code: CodeNegationOnly, Near: a.Query}
+		}
+		p.root, p.shape = root, shapeKey(root)
+		c.plans[slot] = p
 	}
 	return c, nil
-}
-
-// vetoPlan handles an AND of exact leaves and negated ones (migrants
-// -football): when the positive leaves are exactly the anchors plan chose,
-// the negated leaves' anchors are vetoes, and an alert whose anchors are
-// all found and none of its vetoes is a match without evaluation.
-func vetoPlan(root *node, keys []string, need uint8) (vetoes []string, ok bool) {
-	if root.op != opAnd {
-		return nil, false
-	}
-	var pos []string
-	for _, k := range root.kids {
-		switch {
-		case k.op == opNot && exactLeaf(k.kids[0]) && k.kids[0].op != opPrefix:
-			kk, _, _ := anchors(k.kids[0], false)
-			vetoes = append(vetoes, kk...)
-		case exactLeaf(k):
-			kk, _, _ := anchors(k, false)
-			pos = append(pos, kk...)
-		default:
-			return nil, false
-		}
-	}
-	slices.Sort(pos)
-	pos = slices.Compact(pos)
-	if len(vetoes) == 0 || len(pos) != int(need) || len(keys) != int(need) {
-		return nil, false
-	}
-	for _, k := range keys {
-		if !slices.Contains(pos, k) {
-			return nil, false
-		}
-	}
-	return vetoes, true
 }
 
 // exactLeaf reports whether a document contains n's anchor exactly when n
@@ -215,54 +221,86 @@ func exactLeaf(n *node) bool {
 	return false
 }
 
-// exactPlan reports whether the anchors plan chose for root decide the match.
-func exactPlan(root *node, need uint8) bool {
-	switch {
-	case exactLeaf(root):
-		return true
-	case root.op == opOr:
-		for _, k := range root.kids {
-			if !exactLeaf(k) {
-				return false
-			}
-		}
-		return true
-	case root.op == opAnd && need == 2 && len(root.kids) == 2:
-		return exactLeaf(root.kids[0]) && exactLeaf(root.kids[1])
+// exactPart reports whether a document contains one of n's anchors exactly
+// when n matches: an exact leaf, or an OR of exact leaves.
+func exactPart(n *node) bool {
+	if n.op != opOr {
+		return exactLeaf(n)
 	}
-	return false
+	for _, k := range n.kids {
+		if !exactLeaf(k) {
+			return false
+		}
+	}
+	return true
 }
 
-// plan chooses the anchors of a query. An AND of several parts that each
-// have a single anchor, or a phrase of several words, needs two of those
-// anchors in a document (the two most selective); anything else needs any
-// one of anchors(root).
-func plan(root *node) (keys []string, need uint8, ok bool) {
-	type single struct {
-		key  string
-		cost float64
+// plan chooses the anchors of a query and what finding them means.
+//
+// An AND is cut into its parts (each child with anchors: a word, a group
+// of ORed words, a phrase ...): up to maxParts of the most selective ones
+// are planned, each with its own bit, and an article is worth evaluating
+// once it has an anchor of every planned part. When every positive child is
+// planned and is an exact part, and the negated children are plain words,
+// sources or languages, finding the parts is a match: the negated words
+// are vetoes, which rule the query out before anything is counted. A phrase
+// plans its words the same way (positions are still compared). Anything
+// else needs one of anchors(root).
+func plan(root *node) (p slotPlan, ok bool) {
+	type part struct {
+		keys  []string
+		cost  float64
+		exact bool
 	}
-	var singles []single
+	var parts []part
+	exact := true
 	switch root.op {
 	case opAnd:
 		for _, k := range root.kids {
-			if kk, c, kok := anchors(k, false); kok && len(kk) == 1 {
-				singles = append(singles, single{kk[0], c})
+			if k.op == opNot {
+				if leaf := k.kids[0]; exactLeaf(leaf) && leaf.op != opPrefix {
+					kk, _, _ := anchors(leaf, false)
+					p.vetoes = append(p.vetoes, kk...)
+				} else {
+					exact = false
+				}
+				continue
 			}
+			kk, c, kok := anchors(k, false)
+			if !kok {
+				exact = false
+				continue
+			}
+			parts = append(parts, part{kk, c, exactPart(k)})
 		}
 	case opPhrase:
+		exact = false
 		for _, k := range root.keys {
-			singles = append(singles, single{k, wordCost(k)})
+			parts = append(parts, part{[]string{k}, wordCost(k), false})
 		}
 	}
-	slices.SortStableFunc(singles, func(a, b single) int { return cmp.Compare(a.cost, b.cost) })
-	for i := 1; i < len(singles); i++ {
-		if singles[i].key != singles[0].key {
-			return []string{singles[0].key, singles[i].key}, 2, true
+	if len(parts) > 0 {
+		slices.SortStableFunc(parts, func(a, b part) int { return cmp.Compare(a.cost, b.cost) })
+		if len(parts) > maxParts {
+			parts, exact = parts[:maxParts], false
 		}
+		for i, pt := range parts {
+			exact = exact && pt.exact
+			for _, k := range pt.keys {
+				p.anchors = append(p.anchors, anchorRef{k, uint8(i)})
+			}
+			p.need |= 1 << i
+		}
+		p.exact = exact
+		return p, true
 	}
-	keys, _, ok = anchors(root, false)
-	return keys, 1, ok
+	keys, _, ok := anchors(root, false)
+	for _, k := range keys {
+		p.anchors = append(p.anchors, anchorRef{k, 0})
+	}
+	p.vetoes = nil
+	p.need, p.exact = 1, exactPart(root)
+	return p, ok
 }
 
 // Add compiles alert a and adds it, replacing an alert with the same chat
@@ -274,8 +312,10 @@ func (x *Index) Add(a news.Alert) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.remove(a.ChatID, a.ID)
-	x.insert(c)
+	for slot, t := range x.parts {
+		t.remove(a.ChatID, a.ID)
+		t.insert(c, slot)
+	}
 	return nil
 }
 
@@ -283,7 +323,11 @@ func (x *Index) Add(a news.Alert) error {
 func (x *Index) Remove(chatID int64, alertID string) bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return x.remove(chatID, alertID)
+	removed := false
+	for _, t := range x.parts {
+		removed = t.remove(chatID, alertID)
+	}
+	return removed
 }
 
 // ReplaceChat makes alerts the whole set of chat chatID's alerts (none
@@ -293,12 +337,14 @@ func (x *Index) ReplaceChat(chatID int64, alerts []news.Alert) error {
 	all, err := compileAll(alerts)
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	for id := range x.chats[chatID] {
-		x.remove(chatID, id)
-	}
-	for _, c := range all {
-		if c.alert.ChatID == chatID {
-			x.insert(c)
+	for slot, t := range x.parts {
+		for id := range t.chats[chatID] {
+			t.remove(chatID, id)
+		}
+		for _, c := range all {
+			if c.alert.ChatID == chatID {
+				t.insert(c, slot)
+			}
 		}
 	}
 	return err
@@ -308,14 +354,16 @@ func (x *Index) ReplaceChat(chatID int64, alerts []news.Alert) error {
 // left out and reported in the joined error.
 func (x *Index) Load(alerts []news.Alert) error {
 	all, err := compileAll(alerts)
-	fresh := newTables()
-	for _, c := range all {
-		fresh.remove(c.alert.ChatID, c.alert.ID)
-		fresh.insert(c)
+	fresh := newParts()
+	for slot, t := range fresh {
+		for _, c := range all {
+			t.remove(c.alert.ChatID, c.alert.ID)
+			t.insert(c, slot)
+		}
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.tables = fresh
+	x.parts = fresh
 	return err
 }
 
@@ -333,43 +381,46 @@ func compileAll(alerts []news.Alert) ([]*compiled, error) {
 	return all, errors.Join(errs...)
 }
 
-func (x *tables) insert(c *compiled) {
+func (x *tables) insert(c *compiled, langSlot int) {
 	byID := x.chats[c.alert.ChatID]
 	if byID == nil {
 		byID = make(map[string]*entry)
 		x.chats[c.alert.ChatID] = byID
 	}
-	slot, ok := x.byShape[c.shape]
+	p := &c.plans[langSlot]
+	slot, ok := x.byShape[p.shape]
 	if !ok {
-		slot = x.newGroup(c)
+		slot = x.newGroup(c.query, p)
 	}
 	g := x.groups[slot]
 	g.subs = append(g.subs, news.AlertMatch{ChatID: c.alert.ChatID, AlertID: c.alert.ID, Query: c.alert.Query})
-	x.meta[slot], x.first[slot] = slotMetaOf(g), g.subs[0]
+	x.meta[slot], x.first[slot], x.subs[slot] = slotMetaOf(g), g.subs[0], g.subs
 	byID[c.alert.ID] = &entry{alert: c.alert, query: g.query, slot: slot}
 	x.alerts++
 }
 
-// newGroup adds a group for the query of c, without subscribers.
-func (x *tables) newGroup(c *compiled) int32 {
-	g := &group{shape: c.shape, query: c.query, anchors: c.anchors, need: c.need, exact: c.exact, vetoes: c.vetoes}
+// newGroup adds a group for query q planned as p, without subscribers.
+func (x *tables) newGroup(q *Query, p *slotPlan) int32 {
+	g := &group{shape: p.shape, query: q, root: p.root, anchors: p.anchors, need: p.need, exact: p.exact, vetoes: p.vetoes}
 	m := slotMetaOf(g)
 	var slot int32
 	if n := len(x.free); n > 0 {
 		slot = x.free[n-1]
 		x.free = x.free[:n-1]
-		x.groups[slot], x.meta[slot], x.first[slot] = g, m, news.AlertMatch{}
+		x.groups[slot], x.meta[slot], x.first[slot], x.progs[slot], x.subs[slot] = g, m, news.AlertMatch{}, nil, nil
 	} else {
 		slot = int32(len(x.groups))
 		x.groups, x.meta, x.first = append(x.groups, g), append(x.meta, m), append(x.first, news.AlertMatch{})
+		x.progs, x.subs = append(x.progs, nil), append(x.subs, nil)
 	}
 	x.byShape[g.shape] = slot
-	for _, k := range g.anchors {
-		if p, ok := strings.CutPrefix(k, prefixMark); ok {
-			x.addPrefix(p, slot)
+	for _, a := range g.anchors {
+		e := posting(slot, a.part)
+		if p, ok := strings.CutPrefix(a.key, prefixMark); ok {
+			x.addPrefix(p, e)
 		} else {
-			id := x.ref(g, k)
-			x.post[id] = append(x.post[id], slot)
+			id := x.ref(g, a.key)
+			x.post[id] = append(x.post[id], e)
 		}
 	}
 	for _, k := range g.vetoes {
@@ -378,14 +429,16 @@ func (x *tables) newGroup(c *compiled) int32 {
 		x.vetoes++
 	}
 	if !g.exact {
-		g.prog = x.compileNode(g, g.query.root, false)
+		g.prog = x.compileNode(g, g.root, false)
+		x.progs[slot] = g.prog
 	}
 	return slot
 }
 
 // ref interns index key k for group g and returns its term id.
 func (x *tables) ref(g *group, k string) int32 {
-	id, ok := x.terms[k]
+	fk := fingerprint(k)
+	id, ok := x.terms[fk]
 	if !ok {
 		if n := len(x.freeTerms); n > 0 {
 			id = x.freeTerms[n-1]
@@ -396,7 +449,7 @@ func (x *tables) ref(g *group, k string) int32 {
 			x.termKeys, x.termRefs = append(x.termKeys, k), append(x.termRefs, 0)
 			x.post, x.vpost = append(x.post, nil), append(x.vpost, nil)
 		}
-		x.terms[k] = id
+		x.terms[fk] = id
 	}
 	x.termRefs[id]++
 	g.refs = append(g.refs, id)
@@ -421,7 +474,7 @@ func (x *tables) remove(chatID int64, alertID string) bool {
 	if len(g.subs) == 0 {
 		x.dropGroup(e.slot)
 	} else {
-		x.meta[e.slot], x.first[e.slot] = slotMetaOf(g), g.subs[0]
+		x.meta[e.slot], x.first[e.slot], x.subs[e.slot] = slotMetaOf(g), g.subs[0], g.subs
 	}
 	return true
 }
@@ -430,31 +483,37 @@ func (x *tables) remove(chatID int64, alertID string) bool {
 func (x *tables) dropGroup(slot int32) {
 	g := x.groups[slot]
 	delete(x.byShape, g.shape)
-	x.groups[slot], x.meta[slot], x.first[slot] = nil, 0, news.AlertMatch{}
+	x.groups[slot], x.meta[slot], x.first[slot], x.progs[slot], x.subs[slot] = nil, 0, news.AlertMatch{}, nil, nil
 	x.free = append(x.free, slot)
-	for _, k := range g.anchors {
-		if p, ok := strings.CutPrefix(k, prefixMark); ok {
-			x.removePrefix(p, slot)
+	for _, a := range g.anchors {
+		e := posting(slot, a.part)
+		if p, ok := strings.CutPrefix(a.key, prefixMark); ok {
+			x.removePrefix(p, e)
 		} else {
-			id := x.terms[k]
-			x.post[id] = removeSlot(x.post[id], slot)
+			id := x.terms[fingerprint(a.key)]
+			x.post[id] = removeSlot(x.post[id], e)
 		}
 	}
 	for _, k := range g.vetoes {
-		id := x.terms[k]
+		id := x.terms[fingerprint(k)]
 		x.vpost[id] = removeSlot(x.vpost[id], slot)
 		x.vetoes--
 	}
 	for _, id := range g.refs {
 		if x.termRefs[id]--; x.termRefs[id] == 0 {
-			delete(x.terms, x.termKeys[id])
+			delete(x.terms, fingerprint(x.termKeys[id]))
 			x.termKeys[id], x.post[id], x.vpost[id] = "", nil, nil
 			x.freeTerms = append(x.freeTerms, id)
 		}
 	}
 }
 
-// removeSlot removes one occurrence of slot from list.
+// posting is the entry of a posting list for part part of the group at
+// slot: the slot, and the part in its low bits.
+func posting(slot int32, part uint8) int32 { return slot<<2 | int32(part) }
+
+// removeSlot removes one occurrence of slot (a group slot, or a posting)
+// from list.
 func removeSlot(list []int32, slot int32) []int32 {
 	if i := slices.Index(list, slot); i >= 0 {
 		last := len(list) - 1
@@ -467,58 +526,95 @@ func removeSlot(list []int32, slot int32) []int32 {
 	return list
 }
 
-// prefixNode is one beginning of the registered prefixes.
+// prefixNode is a node of the trie of registered prefixes: the prefix
+// spelled by the bytes on the way to it.
 type prefixNode struct {
-	below int32   // registered prefixes that start with this beginning (itself included)
-	slots []int32 // groups anchored on exactly this prefix
+	below int32   // registered prefixes that start with this node's bytes (its own included)
+	slots []int32 // postings of the groups anchored on exactly this prefix
+	kids  []prefixKid
+	// table indexes kids by byte once there are more than a few (near
+	// the root, where every word passes).
+	table *[256]*prefixNode
 }
 
-// beginnings calls f with every beginning of p of MinPrefixLen letters or
-// more, shortest first, p itself last.
-func beginnings(p string, f func(b string)) {
-	n := 0
-	for i := range p {
-		if n >= MinPrefixLen {
-			f(p[:i])
-		}
-		n++
+type prefixKid struct {
+	b    byte
+	node *prefixNode
+}
+
+// kid is the child of n for byte b, or nil.
+func (n *prefixNode) kid(b byte) *prefixNode {
+	if n.table != nil {
+		return n.table[b]
 	}
-	if n >= MinPrefixLen {
-		f(p)
+	for i := range n.kids {
+		if n.kids[i].b == b {
+			return n.kids[i].node
+		}
+	}
+	return nil
+}
+
+// tableKids is how many kids a node holds before it indexes them by byte.
+const tableKids = 8
+
+func (n *prefixNode) addKid(b byte, k *prefixNode) {
+	n.kids = append(n.kids, prefixKid{b, k})
+	if n.table != nil {
+		n.table[b] = k
+	} else if len(n.kids) > tableKids {
+		n.table = new([256]*prefixNode)
+		for _, kid := range n.kids {
+			n.table[kid.b] = kid.node
+		}
 	}
 }
 
-func (x *tables) addPrefix(p string, slot int32) {
-	beginnings(p, func(b string) {
-		node := x.prefixes[b]
-		if node == nil {
-			node = &prefixNode{}
-			x.prefixes[b] = node
+func (x *tables) addPrefix(p string, e int32) {
+	n := x.prefixes
+	n.below++
+	for i := 0; i < len(p); i++ {
+		k := n.kid(p[i])
+		if k == nil {
+			k = &prefixNode{}
+			n.addKid(p[i], k)
 		}
-		node.below++
-	})
-	node := x.prefixes[p]
-	node.slots = append(node.slots, slot)
+		n = k
+		n.below++
+	}
+	n.slots = append(n.slots, e)
 }
 
-func (x *tables) removePrefix(p string, slot int32) {
-	if node := x.prefixes[p]; node != nil {
-		if i := slices.Index(node.slots, slot); i >= 0 {
-			node.slots = slices.Delete(node.slots, i, i+1)
-		}
+func (x *tables) removePrefix(p string, e int32) {
+	path := make([]*prefixNode, 0, len(p)+1)
+	n := x.prefixes
+	path = append(path, n)
+	for i := 0; i < len(p) && n != nil; i++ {
+		n = n.kid(p[i])
+		path = append(path, n)
 	}
-	beginnings(p, func(b string) {
-		if node := x.prefixes[b]; node != nil {
-			if node.below--; node.below <= 0 {
-				delete(x.prefixes, b)
+	if n == nil {
+		return
+	}
+	if i := slices.Index(n.slots, e); i >= 0 {
+		n.slots = slices.Delete(n.slots, i, i+1)
+	}
+	for depth := len(path) - 1; depth >= 0; depth-- {
+		node := path[depth]
+		node.below--
+		if node.below <= 0 && depth > 0 {
+			parent := path[depth-1]
+			parent.kids = slices.DeleteFunc(parent.kids, func(k prefixKid) bool { return k.node == node })
+			if parent.table != nil {
+				parent.table[p[depth-1]] = nil
 			}
 		}
-	})
+	}
 }
 
 // scratch is one Match call's working memory, reused through a pool.
 type scratch struct {
-	counts  []uint8 // by group slot: anchors of the group found so far
+	counts  []uint8 // by group slot: the parts of the group found so far (see plan)
 	touched []int32 // slots whose count is not zero
 	matched []int32
 	// stamp is, by term id, the generation of the last Match call whose
@@ -528,10 +624,14 @@ type scratch struct {
 	gen     uint32
 	present []int32  // term ids of the article
 	bits    []uint64 // by group slot: matched (collect leaves it clear)
+	// titlePos and bodyPos are, by term id, the positions of a word term
+	// of the article (valid where stamp is gen).
+	titlePos, bodyPos [][]int32
+	path              []*prefixNode // hitPrefixes' walk
 }
 
-// vetoed is the count of a group ruled out by one of its vetoes: above any
-// need, so the group is never evaluated.
+// vetoed is the count of a group ruled out by one of its vetoes: every
+// part already found, and never a need, so the group is never evaluated.
 const vetoed = 255
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -542,7 +642,9 @@ func (s *scratch) reset(groups, terms int) {
 		s.counts = make([]uint8, groups+groups/4)
 	}
 	if len(s.stamp) < terms {
-		s.stamp = make([]uint32, terms+terms/4)
+		n := terms + terms/4
+		s.stamp = make([]uint32, n)
+		s.titlePos, s.bodyPos = make([][]int32, n), make([][]int32, n)
 	}
 	s.gen++
 	if s.gen == 0 {
@@ -558,16 +660,19 @@ func (s *scratch) has(id int32) bool { return s.stamp[id] == s.gen }
 // of their slots in the index, each group's alerts in the order they were
 // added (deterministic for an index built the same way; sort them if an
 // order matters).
-func (x *Index) Match(d *Document) []news.AlertMatch {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
+func (ix *Index) Match(d *Document) []news.AlertMatch {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	x := ix.parts[d.slot]
 	s := scratchPool.Get().(*scratch)
 	s.reset(len(x.groups), len(x.termKeys))
 	// Every term of the article is stamped before any group is evaluated:
 	// evaluation reads the stamps.
-	for _, k := range d.anchors {
-		if id, ok := x.terms[k]; ok && !s.has(id) {
+	for i := range d.anchors {
+		a := &d.anchors[i]
+		if id, ok := x.terms[a.fp]; ok && !s.has(id) {
 			s.stamp[id] = s.gen
+			s.titlePos[id], s.bodyPos[id] = a.title, a.body
 			s.present = append(s.present, id)
 		}
 	}
@@ -584,12 +689,8 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 	for _, id := range s.present {
 		x.hit(s, d, x.post[id])
 	}
-	if len(x.prefixes) > 0 {
-		prev, stop := "", 0
-		for _, w := range d.states {
-			stop = x.hitPrefixes(s, d, w, commonPrefixLen(prev, w), stop)
-			prev = w
-		}
+	if x.prefixes.below > 0 {
+		x.hitPrefixes(s, d)
 	}
 	var out []news.AlertMatch
 	if len(s.matched) > 0 {
@@ -597,6 +698,9 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 	}
 	for _, slot := range s.touched {
 		s.counts[slot] = 0
+	}
+	for _, id := range s.present {
+		s.titlePos[id], s.bodyPos[id] = nil, nil // keep no article alive in the pool
 	}
 	s.touched, s.matched, s.present = s.touched[:0], s.matched[:0], s.present[:0]
 	scratchPool.Put(s)
@@ -606,7 +710,7 @@ func (x *Index) Match(d *Document) []news.AlertMatch {
 // collect returns what Match reports for the matched groups, in slot
 // order. The slots are put in order through a bitset rather than sorted:
 // scanning len(groups)/64 words costs less than sorting thousands of slots.
-func (x *Index) collect(s *scratch) []news.AlertMatch {
+func (x *tables) collect(s *scratch) []news.AlertMatch {
 	words := (len(x.groups) + 63) / 64
 	if len(s.bits) < words {
 		s.bits = make([]uint64, words+words/4)
@@ -615,7 +719,7 @@ func (x *Index) collect(s *scratch) []news.AlertMatch {
 	for _, slot := range s.matched {
 		s.bits[slot/64] |= 1 << (slot % 64)
 		if x.meta[slot]&metaMore != 0 {
-			n += len(x.groups[slot].subs) - 1
+			n += len(x.subs[slot]) - 1
 		}
 	}
 	out := make([]news.AlertMatch, 0, n)
@@ -626,7 +730,7 @@ func (x *Index) collect(s *scratch) []news.AlertMatch {
 			if x.meta[slot]&metaMore == 0 {
 				out = append(out, x.first[slot])
 			} else {
-				out = append(out, x.groups[slot].subs...)
+				out = append(out, x.subs[slot]...)
 			}
 		}
 		s.bits[i] = 0
@@ -634,45 +738,34 @@ func (x *Index) collect(s *scratch) []news.AlertMatch {
 	return out
 }
 
-// hitPrefixes counts the prefix anchors that word state w starts with. The
-// states are sorted, so the beginnings w shares with the previous state
-// (its first shared bytes) were looked up and counted already: those the
-// previous state had (below prevStop) are walked through without a lookup,
-// and the first it lacked ends the walk. It returns where the walk of w
-// stopped: the length of its first beginning that no prefix starts with, or
-// len(w)+1.
-func (x *Index) hitPrefixes(s *scratch, d *Document, w string, shared, prevStop int) int {
-	n := 0
-	for i := range w {
-		if n >= MinPrefixLen {
-			if i <= shared {
-				if i >= prevStop {
-					return i
-				}
-			} else {
-				node := x.prefixes[w[:i]]
-				if node == nil {
-					return i
-				}
-				x.hit(s, d, node.slots)
+// hitPrefixes counts the prefix anchors that the document's word states
+// start with, walking the trie along each state's bytes. The states are
+// sorted, so the bytes a state shares with the previous one were walked
+// already: the walk resumes from the node they reached, and stops at the
+// first byte no registered prefix continues with.
+func (x *tables) hitPrefixes(s *scratch, d *Document) {
+	path := s.path[:0] // path[i]: the node after i+1 bytes of the previous state
+	prev := ""
+	for _, w := range d.states {
+		shared := min(commonPrefixLen(prev, w), len(path))
+		path = path[:shared]
+		n := x.prefixes
+		if shared > 0 {
+			n = path[shared-1]
+		}
+		for i := shared; i < len(w); i++ {
+			if n = n.kid(w[i]); n == nil {
+				break
+			}
+			path = append(path, n)
+			if len(n.slots) > 0 {
+				x.hit(s, d, n.slots)
 			}
 		}
-		n++
+		prev = w
 	}
-	if n >= MinPrefixLen {
-		if len(w) <= shared {
-			if len(w) >= prevStop {
-				return len(w)
-			}
-		} else {
-			node := x.prefixes[w]
-			if node == nil {
-				return len(w)
-			}
-			x.hit(s, d, node.slots)
-		}
-	}
-	return len(w) + 1
+	clear(path)
+	s.path = path[:0]
 }
 
 // commonPrefixLen is the number of leading bytes a and b share.
@@ -686,22 +779,23 @@ func commonPrefixLen(a, b string) int {
 	return n
 }
 
-// hit counts one found anchor for each group of slots, and evaluates those
-// that have all the anchors they need.
-func (x *Index) hit(s *scratch, d *Document, slots []int32) {
+// hit marks, for each posting of list, the part of its group that the
+// article has, and evaluates the groups that have every part they need.
+func (x *tables) hit(s *scratch, d *Document, list []int32) {
 	counts, meta := s.counts[:len(x.groups)], x.meta
-	for _, slot := range slots {
-		c, m := counts[slot], meta[slot]
-		need := m.need()
-		if c >= need {
-			continue // already evaluated
+	for _, e := range list {
+		slot, bit := e>>2, uint8(1)<<(e&3)
+		c := counts[slot]
+		if c&bit != 0 {
+			continue // part found already, or vetoed
 		}
 		if c == 0 {
 			s.touched = append(s.touched, slot)
 		}
-		c++
+		c |= bit
 		counts[slot] = c
-		if c == need && (m&metaExact != 0 || s.eval(x.groups[slot].prog, d)) {
+		m := meta[slot]
+		if c == m.need() && (m&metaExact != 0 || s.eval(x.progs[slot], d)) {
 			s.matched = append(s.matched, slot)
 		}
 	}

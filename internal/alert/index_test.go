@@ -154,9 +154,11 @@ func TestIndex_AddRemoveReplaceLoad(t *testing.T) {
 	}
 	// Removing everything leaves no posting behind.
 	x.Remove(9, "z")
-	if x.Len() != 0 || len(x.terms) != 0 || len(x.byShape) != 0 || len(x.prefixes) != 0 || len(x.chats) != 0 {
-		t.Fatalf("empty index still holds %d alerts, %d terms, %d groups, %d prefixes, %d chats",
-			x.Len(), len(x.terms), len(x.byShape), len(x.prefixes), len(x.chats))
+	for slot, p := range x.parts {
+		if p.alerts != 0 || len(p.terms) != 0 || len(p.byShape) != 0 || p.prefixes.below != 0 || len(p.prefixes.kids) != 0 || len(p.chats) != 0 {
+			t.Fatalf("empty index (slot %d) still holds %d alerts, %d terms, %d groups, %d prefixes, %d chats",
+				slot, p.alerts, len(p.terms), len(p.byShape), p.prefixes.below, len(p.chats))
+		}
 	}
 }
 
@@ -196,7 +198,7 @@ func TestIndex_ConcurrentMatchAndChange(t *testing.T) {
 	// Whatever the interleaving, the index still equals direct evaluation.
 	var alerts []news.Alert
 	var parsed []*Query
-	for chat, byID := range x.chats {
+	for chat, byID := range x.parts[slotPlain].chats {
 		for id, e := range byID {
 			alerts = append(alerts, news.Alert{ID: id, ChatID: chat, Query: e.alert.Query})
 			parsed = append(parsed, e.query)
@@ -248,8 +250,8 @@ func TestIndex_SharedQueryMatchesEveryChatAndSurvivesRemoval(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(x.byShape) != 2 {
-		t.Fatalf("%d query groups, want 2 (migrants, réfugiés)", len(x.byShape))
+	if len(x.parts[slotPlain].byShape) != 2 {
+		t.Fatalf("%d query groups, want 2 (migrants, réfugiés)", len(x.parts[slotPlain].byShape))
 	}
 	d := NewDocument(article("Des migrants secourus", "Des réfugiés aussi."))
 	want := func(ids ...string) []news.AlertMatch {
@@ -275,12 +277,12 @@ func TestIndex_SharedQueryMatchesEveryChatAndSurvivesRemoval(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.Remove(3, "c")
-	if got := sorted(x.Match(d)); !slices.Equal(got, want("b", "d")) || x.Len() != 2 || len(x.byShape) != 2 {
-		t.Fatalf("after removing chat 3's alert: %+v (Len %d, %d groups)", got, x.Len(), len(x.byShape))
+	if got := sorted(x.Match(d)); !slices.Equal(got, want("b", "d")) || x.Len() != 2 || len(x.parts[slotPlain].byShape) != 2 {
+		t.Fatalf("after removing chat 3's alert: %+v (Len %d, %d groups)", got, x.Len(), len(x.parts[slotPlain].byShape))
 	}
 	x.Remove(2, "b")
-	if got := sorted(x.Match(d)); !slices.Equal(got, want("d")) || len(x.byShape) != 1 {
-		t.Fatalf("after removing the last migrants alert: %+v (%d groups)", got, len(x.byShape))
+	if got := sorted(x.Match(d)); !slices.Equal(got, want("d")) || len(x.parts[slotPlain].byShape) != 1 {
+		t.Fatalf("after removing the last migrants alert: %+v (%d groups)", got, len(x.parts[slotPlain].byShape))
 	}
 }
 
@@ -314,8 +316,8 @@ func TestIndex_SharedQueriesMatchLikeEvaluatingEveryAlert(t *testing.T) {
 		q, _ := Parse(a.Query)
 		alerts, queries = append(alerts, a), append(queries, q)
 	}
-	if x.Len() != len(alerts) || len(x.byShape) > len(pool) {
-		t.Fatalf("Len %d with %d groups, want %d alerts in at most %d groups", x.Len(), len(x.byShape), len(alerts), len(pool))
+	if x.Len() != len(alerts) || len(x.parts[slotPlain].byShape) > len(pool) {
+		t.Fatalf("Len %d with %d groups, want %d alerts in at most %d groups", x.Len(), len(x.parts[slotPlain].byShape), len(alerts), len(pool))
 	}
 	total := 0
 	for i := range len(arts) + 100 {

@@ -4,18 +4,28 @@
 // title:, source: and lang:), and an index that matches one article against
 // every chat's alerts at once.
 //
-// Words are compared after textproc's normalization (the same one relevance
-// uses), then with textproc.StripClitics applied to both sides, so مهاجرين
-// matches والمهاجرين and للمهاجرين, and asile matches d'asile and Asile.
+// Words are compared after textproc's normalization and light stemming
+// (the ones relevance uses): a plain word matches its inflections (migrant
+// and migrants; réfugié, réfugiée, réfugiés; مهاجر, مهاجرين, المهاجرين;
+// قارب and قوارب) through textproc.Stem, and a word in quotation marks
+// matches its exact form (clitics and elisions aside). An article's word
+// is compared through every reading textproc.Readings gives it, the word as
+// written included, so the stems of both sides meet only when the article
+// word really carries the query word: كاليه does not meet إليه, nor فيات
+// الوفيات. Latin words are stemmed in the article's language, so each query
+// is compiled once per language (see Index).
 //
-// The index keeps, for each alert, a small set of anchor terms of which at
-// least one must occur in any article the alert matches (for an AND one
-// child's anchors, for an OR every child's; an AND of single-anchor parts
-// and a phrase need two anchors, counted per article). An article looks up
-// its own terms (words, title words, word beginnings, source, language) in
-// the index and evaluates only the alerts found there; for the common shapes
-// (a word, an OR of words, two words, a prefix, with or without excluded
-// words) finding the anchors decides the match without evaluating the tree.
+// The index keeps, for each alert, anchor terms grouped in parts: an
+// article must have an anchor of every part before the alert is worth
+// evaluating (an AND has up to four parts, its most selective children, an
+// OR group's anchors standing for one part; a phrase's words are parts;
+// anything else is one part of all its anchors). Each posting carries its
+// part, and an article's count for an alert is a bit per part. An article
+// looks up its own terms (words, title words, word beginnings, source,
+// language) by fingerprint and evaluates only the alerts found there; for
+// the common shapes (words, OR groups of words, prefixes, sources and
+// languages, ANDed, with or without excluded words) finding the parts
+// decides the match without evaluating the tree.
 // So the cost of matching grows with the number of alerts that could match,
 // not with the number of alerts. Alerts whose queries are the same once
 // normalized (many chats follow the same word) share one entry, found and
@@ -128,10 +138,15 @@ const (
 type node struct {
 	op op
 	// words holds, for opWord and opPrefix one, for opPhrase several,
-	// normalized words as shown to the user.
+	// normalized words.
 	words []string
-	// keys are the words as compared: StripClitics of words (for a prefix,
-	// see prefixKey). For opSource and opLang keys[0] is the value.
+	// exact is true for words in quotation marks: they match their exact
+	// form, not their inflections.
+	exact bool
+	// keys are the words as compared, in the trees of Query.langs (empty
+	// in Query.root): their stems in the language of the tree, or for exact
+	// words their primary reading marked with exactMark (see wordKeys); for
+	// a prefix, see prefixKey. For opSource and opLang keys[0] is the value.
 	keys []string
 	kids []*node
 	pos  int
@@ -140,6 +155,35 @@ type node struct {
 // Query is a parsed alert query.
 type Query struct {
 	root *node
+	// langs are root with its word keys resolved for articles of each
+	// language slot (see langSlot): Latin words stem differently in French
+	// and in English.
+	langs [langSlots]*node
+}
+
+// Language slots: the articles whose Latin words stem alike. Arabic-script
+// words stem alike in every slot; Latin words are stemmed in French and
+// English articles and compared as written in the others (Arabic ones
+// included).
+const (
+	slotPlain = iota
+	slotFr
+	slotEn
+	langSlots
+)
+
+// slotLangs is the language code each slot stems with.
+var slotLangs = [langSlots]string{slotPlain: "", slotFr: news.French, slotEn: news.English}
+
+// langSlot is the slot of articles in language lang.
+func langSlot(lang string) int {
+	switch lang {
+	case news.French:
+		return slotFr
+	case news.English:
+		return slotEn
+	}
+	return slotPlain
 }
 
 // Parse parses an alert query. Errors are *ParseError.
@@ -174,8 +218,49 @@ func parse(query string, maxLen, maxDepth int) (*Query, error) {
 	if n := negationOnly(root); n != nil {
 		return nil, &ParseError{Pos: n.pos, Code: CodeNegationOnly, Near: p.nearPos(n.pos)}
 	}
-	return &Query{root: root}, nil
+	q := &Query{root: root}
+	for slot := range q.langs {
+		q.langs[slot] = resolve(root, slot)
+	}
+	return q, nil
 }
+
+// resolve returns a copy of n with the keys of its words computed for
+// articles of language slot slot.
+func resolve(n *node, slot int) *node {
+	c := *n
+	switch n.op {
+	case opWord, opPhrase:
+		c.keys = wordKeys(n.words, n.exact, slot)
+	case opPrefix, opSource, opLang, opSpeaker:
+	default:
+		c.kids = make([]*node, len(n.kids))
+		for i, k := range n.kids {
+			c.kids[i] = resolve(k, slot)
+		}
+	}
+	return &c
+}
+
+// exactMark marks the index key of an exact word form: exact forms and
+// stems are different keys of one article word.
+const exactMark = "\x05"
+
+// wordKeys are the keys of words in the articles of slot: their stems in
+// the slot's language, or exactMark and their primary reading.
+func wordKeys(words []string, exact bool, slot int) []string {
+	keys := make([]string, len(words))
+	for i, w := range words {
+		if exact {
+			keys[i] = exactKey(w)
+		} else {
+			keys[i] = textproc.Stem(slotLangs[slot], w)
+		}
+	}
+	return keys
+}
+
+func exactKey(w string) string { return exactMark + textproc.Reading(w) }
 
 type parser struct {
 	toks     []token
@@ -390,7 +475,7 @@ func (p *parser) parseUnary(depth int) (*node, *ParseError) {
 		if len(ws) == 0 {
 			return nil, &ParseError{Pos: t.pos, Code: CodeEmptyPhrase, Near: tokenText(t)}
 		}
-		return p.term(wordsNode(ws, t.pos), t)
+		return p.term(wordsNode(ws, true, t.pos), t)
 	case tokWord:
 		return p.word(t)
 	}
@@ -429,7 +514,7 @@ func (p *parser) word(t token) (*node, *ParseError) {
 			return nil, &ParseError{Pos: t.pos, Code: CodeBadWildcard, Near: raw}
 		}
 		key := prefixKey(ws[0])
-		if utf8.RuneCountInString(key) < MinPrefixLen {
+		if utf8.RuneCountInString(ws[0]) < MinPrefixLen {
 			return nil, &ParseError{Pos: t.pos, Code: CodeShortPrefix, Near: raw}
 		}
 		return p.term(&node{op: opPrefix, words: ws, keys: []string{key}, pos: t.pos}, t)
@@ -439,20 +524,17 @@ func (p *parser) word(t token) (*node, *ParseError) {
 		// Punctuation alone ("," or "…") says nothing.
 		return nil, nil
 	}
-	return p.term(wordsNode(ws, t.pos), t)
+	return p.term(wordsNode(ws, false, t.pos), t)
 }
 
 // wordsNode is a word node for one word and a phrase node for several
-// (a hyphenated or dotted token such as covid-19 is a phrase).
-func wordsNode(ws []string, pos int) *node {
-	keys := make([]string, len(ws))
-	for i, w := range ws {
-		keys[i] = wordKey(w)
-	}
+// (a hyphenated or dotted token such as covid-19 is a phrase). exact is
+// true for words in quotation marks.
+func wordsNode(ws []string, exact bool, pos int) *node {
 	if len(ws) == 1 {
-		return &node{op: opWord, words: ws, keys: keys, pos: pos}
+		return &node{op: opWord, words: ws, exact: exact, pos: pos}
 	}
-	return &node{op: opPhrase, words: ws, keys: keys, pos: pos}
+	return &node{op: opPhrase, words: ws, exact: exact, pos: pos}
 }
 
 func (p *parser) fieldValue(field token) (*node, *ParseError) {
@@ -513,35 +595,15 @@ func sourceValue(s string) (string, bool) {
 // normalizeFieldName folds a field name the way words are folded.
 func normalizeFieldName(s string) string { return textproc.Normalize(s) }
 
-// wordKey is the form of a normalized word that alerts compare.
-func wordKey(w string) string { return textproc.StripClitics(w) }
-
-// prefixKey is the form a prefix is compared with: clitics are stripped as
-// if the word went on (at least MinPrefixLen letters kept), because the
-// words it must match are longer than the prefix.
+// prefixKey is the form a prefix is compared with: its primary reading
+// (clitics stripped the way textproc strips them from whole words) when that
+// keeps MinPrefixLen letters, else the prefix as written. Article words are
+// compared through all their readings, so either form finds them.
 func prefixKey(w string) string {
-	for {
-		next, ok := stripOneClitic(w)
-		if !ok || utf8.RuneCountInString(next) < MinPrefixLen {
-			return w
-		}
-		w = next
+	if r := textproc.Reading(w); utf8.RuneCountInString(r) >= MinPrefixLen {
+		return r
 	}
-}
-
-// stripOneClitic removes one leading Arabic clitic unit (the article ال, or
-// one of و ف ب ك ل) the way textproc.StripClitics does, without its length
-// condition.
-func stripOneClitic(w string) (string, bool) {
-	if strings.HasPrefix(w, "ال") {
-		return w[len("ال"):], true
-	}
-	r, size := utf8.DecodeRuneInString(w)
-	switch r {
-	case 'و', 'ف', 'ب', 'ك', 'ل':
-		return w[size:], true
-	}
-	return w, false
+	return w
 }
 
 // negationOnly returns the node that makes q match without any positive
@@ -570,10 +632,12 @@ func negationOnly(n *node) *node {
 	return nil
 }
 
-// String is the canonical form of the query: normalized words, explicit
-// parentheses around every OR inside an AND, fields in their English names.
-// It is what the bot echoes as "what will match", and parsing it again
-// gives the same query (it may exceed MaxQueryLen or MaxDepth slightly).
+// String is the canonical form of the query: normalized words (exact ones
+// in quotation marks), explicit parentheses around every OR inside an AND,
+// fields in their English names. Two queries that match alike have the
+// same String, and parsing it again gives the same query (it may exceed
+// MaxQueryLen or MaxDepth slightly). It is for comparing queries: people
+// are shown the query as they typed it.
 func (q *Query) String() string {
 	var b strings.Builder
 	writeNode(&b, q.root, false)
@@ -583,11 +647,23 @@ func (q *Query) String() string {
 func writeNode(b *strings.Builder, n *node, inAnd bool) {
 	switch n.op {
 	case opWord:
+		if n.exact {
+			b.WriteByte('"')
+			b.WriteString(n.words[0])
+			b.WriteByte('"')
+			break
+		}
 		b.WriteString(n.words[0])
 	case opPrefix:
 		b.WriteString(n.words[0])
 		b.WriteByte('*')
 	case opPhrase:
+		if !n.exact {
+			// A hyphenated word: written back with hyphens, it parses
+			// again as the same phrase of inflected words.
+			b.WriteString(strings.Join(n.words, "-"))
+			break
+		}
 		b.WriteByte('"')
 		b.WriteString(strings.Join(n.words, " "))
 		b.WriteByte('"')

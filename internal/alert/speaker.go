@@ -11,7 +11,9 @@ import (
 // The speaker: field matches the articles where a person, or someone with a
 // title, is quoted: speaker:Palatini, speaker:"وزير الداخلية". Its value is
 // compared word for word, after the normalization of other words (and
-// without courtesy titles: textproc.NameWords), with a run of consecutive
+// without courtesy titles: textproc.NameWords), Arabic words by their stem
+// (clitics and inflections removed, so وزيرة meets وزير) and Latin words as
+// written (a name is not a plural), with a run of consecutive
 // words of the name of a quote's speaker, or of the title the article gives
 // them up to any relative clause (textproc.TitleWords: "the IOM director
 // who succeeded Laura Palatini" does not make her the speaker). Quotes whose
@@ -28,16 +30,20 @@ const CodeBadSpeaker = "bad_speaker"
 // MaxSpeakerWords is the most words of a speaker: value.
 const MaxSpeakerWords = 8
 
-// speakerMark starts the index key of a speaker value.
-const speakerMark = "\x05"
+// speakerMark starts the index key of a speaker value (after exactMark).
+const speakerMark = "\x06"
 
 func speakerAnchor(v string) string { return speakerMark + v }
+
+// speakerWordKey is the compared form of one word of a name or title: the
+// stem of an Arabic word, a Latin word as written.
+func speakerWordKey(w string) string { return textproc.Stem("", w) }
 
 // speakerKey is the compared form of the words of a name or title.
 func speakerKey(words []string) string {
 	keys := make([]string, len(words))
 	for i, w := range words {
-		keys[i] = wordKey(w)
+		keys[i] = speakerWordKey(w)
 	}
 	return strings.Join(keys, " ")
 }
@@ -74,7 +80,7 @@ func documentSpeakers(a news.Article) []string {
 	runs := func(words []string) {
 		keys := make([]string, len(words))
 		for i, w := range words {
-			keys[i] = wordKey(w)
+			keys[i] = speakerWordKey(w)
 		}
 		for i := range keys {
 			run := keys[i]

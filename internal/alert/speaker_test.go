@@ -59,6 +59,8 @@ func TestSpeaker_MatchesWhoIsQuotedNotWhoIsNamed(t *testing.T) {
 		news.Quote{Speaker: "Laura Lungarotti", Role: "the IOM regional director who worked alongside Laura Palatini", Text: "Returns must stay voluntary"})
 	minister := quoted("minister", "قال وزير الداخلية إن الحدود محمية.",
 		news.Quote{Speaker: "عبد الوافي لفتيت", Role: "وزير الداخلية", Text: "الحدود محمية"})
+	feminine := quoted("feminine", "قالت وزيرة الداخلية الإسبانية إن الحدود مفتوحة للتعاون.",
+		news.Quote{Speaker: "فرناندا غراندي", Role: "وزيرة الداخلية الإسبانية", Text: "التعاون مع المغرب ممتاز"})
 	unnamed := quoted("unnamed", "قال مصدر إن الوزير غاضب.",
 		news.Quote{Speaker: "وزير الداخلية الفرنسي", Text: "لن نقبل بهذا"})
 	unsure := quoted("unsure", "Palatini was mentioned.",
@@ -68,7 +70,7 @@ func TestSpeaker_MatchesWhoIsQuotedNotWhoIsNamed(t *testing.T) {
 	arabic := quoted("arabic", text)
 	arabic.Lang = news.Arabic
 	arabic.Summary = summarize.Summarize("بالاتيني", text, news.Arabic)
-	arts := []news.Article{palatini, lungarotti, minister, unnamed, unsure, arabic}
+	arts := []news.Article{palatini, lungarotti, minister, feminine, unnamed, unsure, arabic}
 
 	cases := []struct {
 		query string
@@ -81,7 +83,8 @@ func TestSpeaker_MatchesWhoIsQuotedNotWhoIsNamed(t *testing.T) {
 		{"speaker:Lungarotti", []string{"lungarotti"}},
 		{"Palatini", []string{"palatini", "lungarotti", "unsure", "arabic"}},
 		{`speaker:"chief of mission"`, []string{"palatini"}},
-		{`speaker:"وزير الداخلية"`, []string{"minister", "unnamed"}},
+		{`speaker:"وزير الداخلية"`, []string{"minister", "feminine", "unnamed"}},
+		{`speaker:"وزيرة الداخلية الإسبانية"`, []string{"feminine"}},
 		{`speaker:"وزير الخارجية"`, nil},
 		{"speaker:Palatini Agadir", []string{"palatini"}},
 		{"speaker:Palatini -Agadir", []string{"arabic"}},

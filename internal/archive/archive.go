@@ -160,7 +160,7 @@ func (x *Archive) Entries(a news.Article, now time.Time) []Entry {
 				ID: id, SpeakerID: forms[0].ID, Speaker: q.Speaker, Role: q.Role, Text: q.Text,
 				Link: a.Link, Source: source, Lang: lang, Topics: topics, At: at,
 			},
-			Index: news.QuoteIndexing{Names: forms, Words: searchKeys(q.Text + " " + q.Role + " " + q.Speaker)},
+			Index: news.QuoteIndexing{Names: forms, Words: indexKeys(q.Text+" "+q.Role+" "+q.Speaker, lang)},
 		})
 	}
 	return out
@@ -214,18 +214,31 @@ const minSearchWord = 2
 // maxSearchWords bounds the words of one text search.
 const maxSearchWords = 8
 
-// searchKeys are the words a text is found by: its words as alerts compare
-// them (normalized, Arabic clitics stripped), each once.
-func searchKeys(text string) []string {
+// indexKeys are the words a text in language lang is found by: their stems
+// as alerts compare words (textproc.Stem: plurals and feminine forms meet
+// their singular, Arabic clitics go), each once.
+func indexKeys(text, lang string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, w := range textproc.Words(text) {
-		k := textproc.StripClitics(w)
+		k := textproc.Stem(lang, w)
 		if utf8.RuneCountInString(k) < minSearchWord || seen[k] {
 			continue
 		}
 		seen[k] = true
 		out = append(out, k)
+	}
+	return out
+}
+
+// queryKeys are the keys a word of a search may have been indexed under:
+// its stem in each language (a search does not say its language).
+func queryKeys(w string) []string {
+	var out []string
+	for _, lang := range []string{news.English, news.French, ""} {
+		if k := textproc.Stem(lang, w); utf8.RuneCountInString(k) >= minSearchWord && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
 	}
 	return out
 }

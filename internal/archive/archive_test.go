@@ -297,6 +297,11 @@ func TestSearch_WordsOfQuotesRolesAndAllOfThem(t *testing.T) {
 	if p.BySpeaker || !slices.Equal(links(p.Quotes), []string{"https://hespress.com/l1"}) {
 		t.Errorf("voluntary dignity: %v", links(p.Quotes))
 	}
+	// A word meets its plural, as in alerts.
+	p, _ = x.Search(ctx, "return", 0, 10)
+	if !slices.Equal(links(p.Quotes), []string{"https://hespress.com/l1"}) {
+		t.Errorf("return (the quote says returns): %v", links(p.Quotes))
+	}
 	p, _ = x.Search(ctx, "regional director", 0, 10)
 	if !slices.Equal(links(p.Quotes), []string{"https://hespress.com/l1"}) {
 		t.Errorf("a role's words find its quotes: %v", links(p.Quotes))

@@ -244,7 +244,7 @@ func newSynth(tb testing.TB, vocabSize, nSpeakers int) *synth {
 	var firsts []string
 	for _, a := range goldQuotes(tb, time.Now()) {
 		for _, q := range a.Summary.Quotes {
-			for _, w := range searchKeys(q.Text) {
+			for _, w := range indexKeys(q.Text, a.Lang) {
 				if !seen[w] {
 					seen[w] = true
 					s.vocab = append(s.vocab, w)
@@ -283,7 +283,7 @@ func (s *synth) quote(r *rand.Rand, i int, now time.Time) (news.ArchivedQuote, n
 		Text: text, Link: "https://example.org/news/" + strconv.Itoa(i), Source: "Example News",
 		Lang: news.Languages[i%3], Topics: []string{"migration"}, At: now.Add(-time.Duration(r.Int64N(int64(89 * 24 * time.Hour)))),
 	}
-	return q, news.QuoteIndexing{Names: []news.SpeakerName{sp}, Words: searchKeys(text + " spokesperson " + q.Speaker)}
+	return q, news.QuoteIndexing{Names: []news.SpeakerName{sp}, Words: indexKeys(text+" spokesperson "+q.Speaker, q.Lang)}
 }
 
 // load saves n quotes under prefix with 32 writers and returns the bytes

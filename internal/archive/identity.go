@@ -74,14 +74,15 @@ func speakerForms(q news.Quote, text string) []news.SpeakerName {
 	return forms
 }
 
-// sameWord compares two normalized words the way alerts do: equal, or equal
-// once Arabic clitics are stripped (الطبيب and طبيب).
+// sameWord compares two normalized words of names the way alerts read
+// words: equal, or equal once Arabic clitics are told apart (الطبيب and
+// طبيب: textproc.Reading).
 func sameWord(a, b string) bool {
-	return a == b || textproc.StripClitics(a) == textproc.StripClitics(b)
+	return a == b || textproc.Reading(a) == textproc.Reading(b)
 }
 
 // startsWord reports whether word starts with prefix, compared like sameWord.
 func startsWord(word, prefix string) bool {
 	return strings.HasPrefix(word, prefix) ||
-		strings.HasPrefix(textproc.StripClitics(word), textproc.StripClitics(prefix))
+		strings.HasPrefix(textproc.Reading(word), textproc.Reading(prefix))
 }

@@ -137,11 +137,11 @@ func ambiguousSurname(bare news.KnownSpeaker, chosen, cands []news.KnownSpeaker)
 }
 
 // lookupWords are the name index entries to look words up under: each word
-// and, when it differs, the word without Arabic clitics.
+// and, when it differs, its reading without Arabic clitics.
 func lookupWords(words []string) []string {
 	var out []string
 	for _, w := range words {
-		for _, v := range []string{w, textproc.StripClitics(w)} {
+		for _, v := range []string{w, textproc.Reading(w)} {
 			if !slices.Contains(out, v) {
 				out = append(out, v)
 			}
@@ -297,43 +297,59 @@ func sortNewestFirst(qs []news.ArchivedQuote) {
 	})
 }
 
-// wordPage finds the quotes whose words hold every word of query. Each
-// word's list holds its newest quotes (at most PerWord): the lists that are
-// not full are intersected; the words of full lists, which may have lost
-// older quotes, are checked in the quotes found.
+// wordPage finds the quotes whose words hold every word of query. A word is
+// looked up under its stem in each language (queryKeys). Each key's list
+// holds its newest quotes (at most PerWord): the words whose lists are not
+// full are intersected; the words of full lists, which may have lost older
+// quotes, are checked in the quotes found.
 func (x *Archive) wordPage(ctx context.Context, query string, since time.Time, offset, n int) (Page, error) {
-	keys := searchKeys(query)
-	if len(keys) > maxSearchWords {
-		keys = keys[:maxSearchWords]
+	var words []string
+	for _, w := range textproc.Words(query) {
+		if utf8.RuneCountInString(w) >= minSearchWord && !slices.Contains(words, w) && len(words) < maxSearchWords {
+			words = append(words, w)
+		}
 	}
 	p := Page{Offset: offset}
-	if len(keys) == 0 {
+	if len(words) == 0 {
 		return p, nil
+	}
+	var keys []string
+	var owner []int // the word of each key
+	for i, w := range words {
+		for _, k := range queryKeys(w) {
+			keys, owner = append(keys, k), append(owner, i)
+		}
 	}
 	posts, err := x.store.QuotePostings(ctx, keys, since, x.opts.PerWord)
 	if err != nil {
 		return Page{}, err
 	}
+	byWord := make([]news.Postings, len(words))
+	for i, ps := range posts {
+		w := &byWord[owner[i]]
+		w.Refs = append(w.Refs, ps.Refs...)
+		w.Full = w.Full || ps.Full
+	}
 	var base []int
 	var check []string
-	for i, ps := range posts {
+	for i, ps := range byWord {
 		if !ps.Full {
 			base = append(base, i)
 		}
 	}
 	if len(base) == 0 {
 		// Every word is common: the newest quotes holding them all.
-		for i := range posts {
+		for i := range byWord {
 			base = append(base, i)
 		}
 	} else {
-		for i, ps := range posts {
+		for i, ps := range byWord {
 			if ps.Full {
-				check = append(check, keys[i])
+				check = append(check, words[i])
 			}
 		}
 	}
-	cands := intersect(posts, base)
+	cands := intersect(byWord, base)
 	if len(check) == 0 {
 		p.Total = len(cands)
 		end := min(len(cands), offset+n)
@@ -357,7 +373,7 @@ func (x *Archive) wordPage(ctx context.Context, query string, since time.Time, o
 			return Page{}, err
 		}
 		for _, q := range qs {
-			if !hasKeys(q, check) {
+			if !hasWords(q, check) {
 				continue
 			}
 			if matched >= offset && matched < offset+n {
@@ -371,11 +387,12 @@ func (x *Archive) wordPage(ctx context.Context, query string, since time.Time, o
 	return p, nil
 }
 
-// hasKeys reports whether q's text, role or speaker holds every key.
-func hasKeys(q news.ArchivedQuote, keys []string) bool {
-	have := searchKeys(q.Text + " " + q.Role + " " + q.Speaker)
-	for _, k := range keys {
-		if !slices.Contains(have, k) {
+// hasWords reports whether q's text, role or speaker holds every word, as
+// the quote was indexed.
+func hasWords(q news.ArchivedQuote, words []string) bool {
+	have := indexKeys(q.Text+" "+q.Role+" "+q.Speaker, q.Lang)
+	for _, w := range words {
+		if !slices.ContainsFunc(queryKeys(w), func(k string) bool { return slices.Contains(have, k) }) {
 			return false
 		}
 	}

@@ -24,17 +24,20 @@ func (h *harness) alerts(chat int64) []news.Alert {
 	return as
 }
 
-func TestAlert_AddEchoesWhatWillMatch(t *testing.T) {
+func TestAlert_AddEchoesTheQueryAsTyped(t *testing.T) {
 	h := newHarness(t)
 	m := h.reply(bob.ID, bob, `/alert أكادير (OIM OR IOM OR "المنظمة الدولية للهجرة") -football`)
-	wantText(t, m, "Alert saved", `اكادير (oim OR iom OR "المنظمه الدوليه للهجره") -football`)
+	wantText(t, m, "Alert saved", `أكادير (OIM OR IOM OR "المنظمة الدولية للهجرة") -football`)
+	if strings.Contains(m.Text, "المنظمه") || strings.Contains(m.Text, "oim") {
+		t.Fatalf("the confirmation shows the normalized form: %q", m.Text)
+	}
 	as := h.alerts(bob.ID)
 	if len(as) != 1 || as[0].Query != `أكادير (OIM OR IOM OR "المنظمة الدولية للهجرة") -football` {
 		t.Fatalf("stored alerts = %+v", as)
 	}
 	// The same query written differently is recognized.
 	h.clock.Advance(time.Millisecond)
-	wantText(t, h.reply(bob.ID, bob, `/alert اكادير (oim | IOM OR «المنظمة الدولية للهجرة») NOT Football`), "You already have this alert")
+	wantText(t, h.reply(bob.ID, bob, `/alert اكادير (oim | IOM OR «المنظمة الدولية للهجرة») NOT Football`), "You already have this alert", `أكادير (OIM OR IOM OR "المنظمة`)
 	if n := len(h.alerts(bob.ID)); n != 1 {
 		t.Fatalf("%d alerts after a duplicate", n)
 	}
@@ -53,7 +56,8 @@ func TestAlert_ErrorsPointAtTheProblemInTheChatLanguage(t *testing.T) {
 		{bob, "mi*", []string{"«mi*»: put at least 3 letters before the *"}},
 		{bob, "-football", []string{"«-football» only says what to leave out"}},
 		{bob, "lang:de asylum", []string{"«de» is not a language I read"}},
-		{bob, `"<b>x`, []string{`quotation mark before «"<b>x» is never closed`}},
+		{bob, `"<b>x`, []string{`quotation mark at character 1 opens a phrase that is never closed`}},
+		{amina, `أكادير «المنظمة الدولية`, []string{"علامة التنصيص عند الحرف 8 تفتح عبارة لم تُغلق", "(الحرف 8)"}},
 	}
 	for _, c := range cases {
 		m := h.reply(c.from.ID, c.from, "/alert "+c.query)
@@ -68,12 +72,12 @@ func TestAlert_ErrorsPointAtTheProblemInTheChatLanguage(t *testing.T) {
 func TestAlerts_ListAndRemoveWithButtons(t *testing.T) {
 	h := newHarness(t)
 	wantText(t, h.reply(bob.ID, bob, "/alerts"), "You have no alerts")
-	for _, q := range []string{"migrants Agadir", "title:asile"} {
+	for _, q := range []string{"migrants Agadir", "title:asile"} { // shown as typed
 		h.clock.Advance(time.Second)
 		wantText(t, h.reply(bob.ID, bob, "/alert "+q), "Alert saved")
 	}
 	m := h.reply(bob.ID, bob, "/alerts")
-	wantText(t, m, "Your alerts (2/20)", "1. migrants agadir", "2. title:asile")
+	wantText(t, m, "Your alerts (2/20)", "1. migrants Agadir", "2. title:asile")
 	as := h.alerts(bob.ID)
 	if got, want := buttonData(m), []string{"ar:" + as[0].ID, "ar:" + as[1].ID}; !slices.Equal(got, want) {
 		t.Fatalf("buttons %v, want %v", got, want)

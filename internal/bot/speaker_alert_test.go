@@ -10,9 +10,19 @@ import (
 
 func TestAlert_SpeakerFieldSavedAndTriedOnRecentNews(t *testing.T) {
 	h := newHarness(t)
-	wantText(t, h.reply(bob.ID, bob, "/alert speaker:Palatini"), "Alert saved. It matches: speaker:palatini")
-	wantText(t, h.reply(alice.ID, alice, `/alert orateur:"ministre de l'Intérieur"`), `speaker:"ministre de interieur"`)
-	wantText(t, h.reply(amina.ID, amina, `/alert المتحدث:"وزير الداخلية"`), `speaker:"وزير الداخليه"`)
+	wantText(t, h.reply(bob.ID, bob, "/alert speaker:Palatini"), "Alert saved: speaker:Palatini")
+	wantText(t, h.reply(alice.ID, alice, `/alert orateur:"ministre de l'Intérieur"`), `Alerte enregistrée : orateur:"ministre de l'Intérieur"`)
+	wantText(t, h.reply(amina.ID, amina, `/alert المتحدث:"وزير الداخلية"`), `حُفظ التنبيه: المتحدث:"وزير الداخلية"`)
+	for _, c := range []struct {
+		chat  int64
+		query string
+	}{{bob.ID, "speaker:Palatini"}, {alice.ID, `orateur:"ministre de l'Intérieur"`}, {amina.ID, `المتحدث:"وزير الداخلية"`}} {
+		if as := h.alerts(c.chat); len(as) != 1 || as[0].Query != c.query {
+			t.Errorf("chat %d alerts %+v", c.chat, as)
+		}
+	}
+	wantText(t, h.reply(bob.ID, bob, "/alert"), `speaker:"interior minister"`)
+	wantText(t, h.reply(bob.ID, bob, "/alert speakr:Palatini"), "use title:, source:, lang: or speaker:")
 	wantText(t, h.reply(bob.ID, bob, `/alert speaker:"one two three four five six seven eight nine"`), "speaker: takes at most 8 words")
 
 	ctx := context.Background()

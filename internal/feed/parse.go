@@ -184,6 +184,7 @@ func convertItem(it *gofeed.Item, src news.Source, base *url.URL, lang string, n
 		if item.Title == "" {
 			item.Title = firstWords(item.Content, 12)
 		}
+		item.TitleGuessed = item.Title != ""
 	}
 	if len(it.Authors) > 0 && it.Authors[0] != nil {
 		item.Author = strings.TrimSpace(it.Authors[0].Name)

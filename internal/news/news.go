@@ -52,6 +52,9 @@ type Item struct {
 	GUID  string `json:"guid,omitempty"`
 	Link  string `json:"link"`
 	Title string `json:"title"`
+	// TitleGuessed is true when the feed gave no title and Title is the
+	// first words of the description: shown as a title, but not one.
+	TitleGuessed bool `json:"title_guessed,omitempty"`
 	// Description is the plain text of the feed's summary or description.
 	Description string `json:"description,omitempty"`
 	// Content is the plain text of the full content (content:encoded, Atom content), if any.

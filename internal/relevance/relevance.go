@@ -399,11 +399,12 @@ func terms(lang, s string) (words, stems []string) {
 	return words, stems
 }
 
-// Arabic light stemming strips و ف ب ك ل greedily (see textproc), so a word
-// whose first root letter is one of them can meet another word's stem: the
-// name الباجي and لاجئ both stem to اجي. A lexicon word therefore also keeps
-// its core: the word without an explicit article (ال وال فال بال كال وبال)
-// and without plural or feminine endings, e.g. لاجي for اللاجئين. A text word
+// Arabic light stemming reads a leading و ف ب ك ل as a clitic unless its
+// lexicon knows the word (see textproc), so an unknown word whose first
+// root letter is one of them can still meet another word's stem. A lexicon
+// word therefore also keeps its core: the word without an explicit article
+// (ال وال فال بال كال وبال) and without plural or feminine endings, e.g. لاجي
+// for اللاجئين. A text word
 // matches only if it has the same stem and contains one of the cores of the
 // lexicon words with that stem: للاجئين and ولاجئ contain لاجي, الباجي does not.
 var articles = []string{"وبال", "وال", "فال", "بال", "كال", "ال"}

@@ -1,100 +1,28 @@
 package textproc
 
-import (
-	"strings"
-	"sync"
-	"unicode/utf8"
+import "unicode/utf8"
 
-	"github.com/kljensen/snowball/english"
-	"github.com/kljensen/snowball/french"
-)
-
-// Arabic light stemming.
-//
-// Arabic attaches conjunctions (و ف), prepositions (ب ك ل) and the article
-// (ال) to the next word, so والمهاجرين, للمهاجرين and مهاجرين are one word.
-// Without a dictionary a leading و ف ب ك ل cannot be told apart from a root
-// letter (لاجئ starts with a root lam; للاجئين is ل + ال + لاجئين with one lam
-// written). MigraWatch therefore strips greedily and the same way on both
-// sides of every comparison: while the word starts with ال or with one of
-// و ف ب ك ل, and at least three letters remain, that prefix goes. So
-// لاجئين, اللاجئين, للاجئين and وللاجئين all reduce to the same form. The cost
-// is a few collisions between unrelated words whose first root letter is one
-// of those letters (بحار and حار; the name الباجي and لاجئ): callers that must
-// avoid them also compare the unstemmed word (the relevance scorer does).
-//
-// Suffixes then go, at most twice and only while three letters remain:
-// ات ون ين ان ه (sound plurals, dual, and ه, the normalized ta marbuta or the
-// pronoun "his"). مهاجرون, مهاجرين, مهاجرة and مهاجرات all give مهاجر. The
-// nisba ending ي / ية is kept on purpose: it makes another word (هجرية, of
-// the Hijri calendar, is not هجرة, migration; دولية, international, is not
-// دول, countries), while دولية and دولي still agree once the ta marbuta goes.
-
-var arabicSuffixes = []string{"ات", "ون", "ين", "ان", "ه"}
-
-const arabicMinStem = 3
-
-// StripClitics removes the Arabic clitic prefixes (وال بال كال فال لل ال و ف
-// ب ك ل, in any sequence) of a normalized word. A prefix is removed only when
-// at least 3 letters remain, and the article ال only when at least 2 remain.
-// Words that are not Arabic are returned unchanged.
-func StripClitics(word string) string {
+// Readings returns the ways a normalized word can be read once its clitics
+// are told apart: the word as written first, then, for an Arabic word, the
+// word without a real clitic sequence (see arabic.go; at most three more).
+// Latin words have one reading. Matching a word against a text compares
+// the query's stem with the stems of every reading of the text's word, so
+// that a word whose first letter only looks like a clitic still meets itself.
+func Readings(word string) []string {
 	if !startsArabic(word) {
-		return word
+		return []string{word}
 	}
-	for {
-		switch {
-		case strings.HasPrefix(word, "ال") && runeCount(word) >= 2+2:
-			word = word[len("ال"):]
-		case startsWithClitic(word) && runeCount(word) >= 1+arabicMinStem:
-			_, size := utf8.DecodeRuneInString(word)
-			word = word[size:]
-		default:
-			return word
-		}
-	}
+	rs, _ := arabicReadings(word, make([]string, 0, 4))
+	return rs
 }
 
-func startsWithClitic(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	switch r {
-	case 'و', 'ف', 'ب', 'ك', 'ل':
-		return true
-	}
-	return false
-}
-
-func startsArabic(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return r >= 0x0600 && r <= 0x06FF
-}
-
-func runeCount(s string) int { return utf8.RuneCountInString(s) }
-
-// stemArabic strips clitics, then up to two plural, dual or feminine
-// suffixes, keeping at least 3 letters.
-func stemArabic(word string) string {
-	word = StripClitics(word)
-	for range 2 {
-		changed := false
-		for _, suf := range arabicSuffixes {
-			if strings.HasSuffix(word, suf) && runeCount(word)-runeCount(suf) >= arabicMinStem {
-				word = word[:len(word)-len(suf)]
-				changed = true
-				break
-			}
-		}
-		if !changed {
-			break
-		}
-	}
-	return word
-}
-
-// Stem returns the light stem of a normalized word. Arabic-script words get
-// the Arabic light stemmer whatever lang says (Arabic names appear in French
-// and English text too); Latin words get the Snowball stemmer of lang when
-// lang is "fr" or "en"; anything else is returned unchanged.
+// Stem returns the light stem of a normalized word: its inflections (plural,
+// dual, feminine) removed, and for an Arabic word its clitics too. Arabic-
+// script words get the Arabic stemmer whatever lang says (Arabic names
+// appear in French and English text too); Latin words get the French or
+// English stemmer when lang is "fr" or "en"; anything else is returned
+// unchanged. Two different words must not get the same stem: the stemmer
+// leaves a word alone rather than risk it (see arabic.go and latin.go).
 func Stem(lang, word string) string {
 	if word == "" {
 		return word
@@ -108,58 +36,36 @@ func Stem(lang, word string) string {
 	}
 	switch lang {
 	case "fr":
-		return frenchStems.get(word, func(w string) string { return french.Stem(frenchFeminine(w), false) })
+		return stemFrench(word)
 	case "en":
-		return englishStems.get(word, func(w string) string { return english.Stem(w, false) })
+		return stemEnglish(word)
 	}
 	return word
 }
 
-// stemCache remembers Snowball stems: news vocabulary is small next to the
-// number of words read, and Snowball is the costliest step of Terms. It
-// forgets everything when full, which bounds its memory.
-type stemCache struct {
-	mu    sync.RWMutex
-	stems map[string]string
-}
-
-const stemCacheSize = 1 << 16
-
-var frenchStems, englishStems stemCache
-
-func (c *stemCache) get(word string, stem func(string) string) string {
-	c.mu.RLock()
-	s, ok := c.stems[word]
-	c.mu.RUnlock()
-	if ok {
-		return s
+// Stems appends to out the stems of every reading of word (see Readings),
+// each once, the stem of the primary reading (Stem) among them.
+func Stems(lang, word string, out []string) []string {
+	if !startsArabic(word) {
+		return append(out, Stem(lang, word))
 	}
-	s = stem(word)
-	c.mu.Lock()
-	if c.stems == nil || len(c.stems) >= stemCacheSize {
-		c.stems = make(map[string]string, 1024)
+	var buf [4]string
+	rs, _ := arabicReadings(word, buf[:0])
+	start := len(out)
+	for _, r := range rs {
+		s := arabicSuffixStem(r)
+		dup := false
+		for _, o := range out[start:] {
+			if o == s {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, s)
+		}
 	}
-	c.stems[strings.Clone(word)] = s
-	c.mu.Unlock()
-	return s
-}
-
-// frenchFeminine brings two accent-folded endings back to the singular
-// masculine before the Snowball stemmer, which expects é and treats the
-// plural -ers late: refugiee(s) (réfugiée(s)) would not stem like refugie,
-// nor etrangers like etranger.
-func frenchFeminine(word string) string {
-	if len(word) <= 4 {
-		return word
-	}
-	w := strings.TrimSuffix(word, "s")
-	switch {
-	case strings.HasSuffix(w, "ee"):
-		return w[:len(w)-1]
-	case strings.HasSuffix(word, "ers"):
-		return w
-	}
-	return word
+	return out
 }
 
 // Terms returns the stems of the words of s: Words, then Stem with lang.
@@ -169,4 +75,26 @@ func Terms(lang, s string) []string {
 		ws[i] = Stem(lang, w)
 	}
 	return ws
+}
+
+// Reading returns the primary reading of a normalized word (see Readings):
+// for an Arabic word, the word without its clitics as Stem reads it before
+// removing inflections; any other word unchanged.
+func Reading(word string) string {
+	if !startsArabic(word) {
+		return word
+	}
+	var buf [4]string
+	rs, p := arabicReadings(word, buf[:0])
+	return rs[p]
+}
+
+// StemReading returns the stem of one reading (see Readings) as it is:
+// inflections removed, no clitic looked for. Stems is StemReading of every
+// reading of a word.
+func StemReading(lang, reading string) string {
+	if startsArabic(reading) {
+		return arabicSuffixStem(reading)
+	}
+	return Stem(lang, reading)
 }
