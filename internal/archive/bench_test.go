@@ -86,7 +86,7 @@ func redisBytes(tb testing.TB, rdb redis.UniversalClient, prefix string) (bytes,
 // samples), by kind of key. These 265 quotes are the worst case of the word
 // index: almost every word is new, so each brings a key of its own; at a
 // million quotes, where words are shared, BenchmarkSearch measures the
-// steady cost (666 bytes per quote).
+// steady cost (656 bytes per quote).
 func TestArchive_FootprintPerQuote(t *testing.T) {
 	if os.Getenv("REDIS_URL") == "" {
 		t.Skip("MEMORY USAGE needs a real Redis (REDIS_URL)")
