@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"net/url"
 	"os"
 	"time"
@@ -36,7 +35,13 @@ const (
 	articlePageEvery = 5 * time.Second
 	// updateWorkers is how many chats' updates are handled at once; updates
 	// of one chat stay in order.
-	updateWorkers = 8
+	updateWorkers = 64
+	// updatesPerChat bounds the updates waiting for one chat.
+	updatesPerChat = 20
+	// updateDrain is how long queued updates are still answered after
+	// SIGTERM; then the handlers' context ends (a feed check, an OPML
+	// import), well within shutdownGrace.
+	updateDrain = 5 * time.Second
 	// weeklyVoicesEvery is how often the due "voices of the week" posts are
 	// looked for.
 	weeklyVoicesEvery = time.Minute
@@ -371,7 +376,22 @@ func (a *app) startBot(g *group) error {
 	if err != nil {
 		return err
 	}
-	d := newDispatcher(updateWorkers)
+	d := a.cfg.Deliver
+	replies := deliver.NewReplies(tg, a.store, deliver.RepliesConfig{
+		Global:   perSecond(d.GlobalPerSec),
+		PerChat:  perSecond(d.PerChatPerSec),
+		PerGroup: deliver.Rate{N: max(1, int(d.GroupPerMin)), Per: time.Minute},
+		Logger:   a.log,
+	})
+	var intake *bot.Intake
+	ready := make(chan struct{})
+	handle := func(ctx context.Context, u news.Update) {
+		select {
+		case <-ready:
+			intake.Handle(ctx, u)
+		case <-ctx.Done():
+		}
+	}
 	wh := a.cfg.Telegram.Webhook
 	if wh.URL != "" {
 		u, err := url.Parse(wh.URL)
@@ -382,7 +402,7 @@ func (a *app) startBot(g *group) error {
 		if path == "" {
 			path = "/"
 		}
-		a.mux.Handle("POST "+path, tg.WebhookHandler(wh.Secret.Reveal(), d.handle))
+		a.mux.Handle("POST "+path, tg.WebhookHandler(wh.Secret.Reveal(), handle))
 	}
 	g.Go("bot", func(ctx context.Context) error {
 		me, err := getMe(ctx, tg, a)
@@ -390,7 +410,7 @@ func (a *app) startBot(g *group) error {
 			return err
 		}
 		b, err := bot.New(bot.Options{
-			Telegram: tg, Store: a.store, Feeds: a.store, Checker: a.fetcher, Pages: a.fetcher,
+			Telegram: botTelegram{Client: tg, replies: replies}, Store: a.store, Feeds: a.store, Checker: a.fetcher, Pages: a.fetcher,
 			Catalog: a.cfg.Catalog, BotID: me.ID, BotUsername: me.Username,
 			AdminChats: a.cfg.Telegram.AdminChatIDs, Logger: a.log,
 			Quotes: a.quotes, QuoteState: a.store,
@@ -405,7 +425,11 @@ func (a *app) startBot(g *group) error {
 				a.log.Warn("the command menu was not set; commands still work", "lang", lang, "err", err)
 			}
 		}
-		g.Go("update-workers", func(ctx context.Context) error { return d.run(ctx, b.HandleUpdate) })
+		intake = bot.NewIntake(b.HandleUpdate, bot.IntakeOptions{
+			Workers: updateWorkers, PerChat: updatesPerChat, Drain: updateDrain, Logger: a.log,
+		})
+		close(ready)
+		g.Go("update-workers", intake.Run)
 		if wh.URL != "" {
 			if err := tg.SetWebhook(ctx, wh.URL, wh.Secret.Reveal()); err != nil {
 				return fmt.Errorf("setWebhook: %w", err)
@@ -418,7 +442,7 @@ func (a *app) startBot(g *group) error {
 			a.log.Warn("deleteWebhook failed; long polling may be refused while a webhook is set", "err", err)
 		}
 		a.log.Info("receiving updates by long polling while holding the updates lease", "bot", me.Username)
-		return tg.PollAsLeader(ctx, a.store, a.replica, updatesLeaseTTL, d.handle)
+		return tg.PollAsLeader(ctx, a.store, a.replica, updatesLeaseTTL, handle)
 	})
 	return nil
 }
@@ -446,65 +470,20 @@ func getMe(ctx context.Context, tg *telegram.Client, a *app) (news.User, error) 
 	}
 }
 
-// dispatcher hands updates to a fixed set of workers, one chat always to the
-// same worker: updates of a chat are handled in order, and a slow command
-// (a feed check, an OPML import) holds up only the chats that share its worker.
-type dispatcher struct {
-	queues []chan dispatched
+// botTelegram is the Bot API as the bot sees it: messages and files go
+// through the reply lane (the shared limiter, retried until sent), the
+// other calls straight to the client.
+type botTelegram struct {
+	*telegram.Client
+	replies *deliver.Replies
 }
 
-type dispatched struct {
-	ctx context.Context
-	u   news.Update
+func (t botTelegram) Send(ctx context.Context, m news.Message) (int, error) {
+	return t.replies.Send(ctx, m)
 }
 
-func newDispatcher(n int) *dispatcher {
-	d := &dispatcher{}
-	for range n {
-		d.queues = append(d.queues, make(chan dispatched, 64))
-	}
-	return d
-}
-
-// handle queues an update for its chat's worker; it blocks while that
-// worker's queue is full, which slows the update loop instead of dropping.
-func (d *dispatcher) handle(ctx context.Context, u news.Update) {
-	h := fnv.New32a()
-	fmt.Fprint(h, u.Chat.ID)
-	q := d.queues[h.Sum32()%uint32(len(d.queues))]
-	select {
-	case q <- dispatched{ctx: context.WithoutCancel(ctx), u: u}:
-	case <-ctx.Done():
-	}
-}
-
-// run works the queues with fn until ctx ends, then finishes what was queued.
-func (d *dispatcher) run(ctx context.Context, fn func(context.Context, news.Update)) error {
-	done := make(chan struct{})
-	for _, q := range d.queues {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			for {
-				select {
-				case it := <-q:
-					fn(it.ctx, it.u)
-				case <-ctx.Done():
-					for {
-						select {
-						case it := <-q:
-							fn(it.ctx, it.u)
-						default:
-							return
-						}
-					}
-				}
-			}
-		}()
-	}
-	for range d.queues {
-		<-done
-	}
-	return nil
+func (t botTelegram) SendDocument(ctx context.Context, d news.Document) (int, error) {
+	return t.replies.SendDocument(ctx, d)
 }
 
 // gauges reads the Redis-backed figures of /metrics.

@@ -32,6 +32,7 @@ import (
 
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/store"
+	"github.com/migrawatch/migrawatch/internal/store/storetest"
 	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
 )
 
@@ -83,7 +84,7 @@ func TestReplicas_StartServeHealthAndStopOnSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs three processes")
 	}
-	h := newReplicaHarness(t)
+	h := newReplicaHarness(t, "", nil)
 	h.start(t)
 	for _, r := range h.replicas {
 		if code, body := replicaGet(t, "http://"+r.addr+"/healthz"); code != http.StatusOK {
@@ -119,7 +120,28 @@ func TestReplicas_DeliverEveryStoryThroughKillAndSIGTERM(t *testing.T) {
 		// stream reads behave differently after a client dies.
 		t.Skip("needs a real Redis: set REDIS_URL (.ci/run does)")
 	}
-	h := newReplicaHarness(t)
+	h := newReplicaHarness(t, "", nil)
+	h.deliverThroughKillAndSIGTERM(t)
+}
+
+// TestReplicas_DeliverOnRedisCluster is the same scenario on a real
+// three-master Redis Cluster that the suite starts (REDIS_URL in the
+// Cluster form), with fewer stories: every key and script of the bot stays
+// within one slot, so it delivers everything there too.
+func TestReplicas_DeliverOnRedisCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs three processes on a Redis Cluster")
+	}
+	rdb, _ := storetest.Cluster(t)
+	h := newReplicaHarness(t, storetest.ClusterURL(t), rdb)
+	h.stories = 100
+	h.deliverThroughKillAndSIGTERM(t)
+}
+
+// deliverThroughKillAndSIGTERM publishes the stories while one process is
+// killed with SIGKILL and another stopped with SIGTERM, and checks that
+// every chat gets every story, with duplicates only from the killed one.
+func (h *replicaHarness) deliverThroughKillAndSIGTERM(t *testing.T) {
 	ctx := context.Background()
 	chats := h.seedChats(t)
 	h.start(t)
@@ -138,9 +160,9 @@ func TestReplicas_DeliverEveryStoryThroughKillAndSIGTERM(t *testing.T) {
 	publishStarted := time.Now()
 	pctx, stopPublishing := context.WithCancel(ctx)
 	publishing := make(chan struct{})
-	go func() { defer close(publishing); h.feeds.publish(pctx, replicaStories, publishOver) }()
+	go func() { defer close(publishing); h.feeds.publish(pctx, h.stories, publishOver) }()
 	t.Cleanup(func() { stopPublishing(); <-publishing })
-	total := replicaChats * replicaStories
+	total := replicaChats * h.stories
 	h.waitSends(t, total*3/10)
 	victim := h.updatesLeader()
 	victimInFlight := victim.proxy.inFlightSends()
@@ -178,7 +200,7 @@ func TestReplicas_DeliverEveryStoryThroughKillAndSIGTERM(t *testing.T) {
 	// to show up as a duplicate.
 	time.Sleep(4 * time.Second)
 	delivered := h.collect(chats)
-	if missing := delivered.missing(chats, replicaStories); len(missing) > 0 {
+	if missing := delivered.missing(chats, h.stories); len(missing) > 0 {
 		t.Errorf("%d (chat, story) pairs never delivered, e.g. %v", len(missing), missing[:min(10, len(missing))])
 	}
 	if n := delivered.initialDelivered; n > 0 {
@@ -200,35 +222,42 @@ type replicaHarness struct {
 	tg       *telegramtest.Server
 	feeds    *storyFeeds
 	config   string
+	// stories is how many stories the scenario publishes.
+	stories  int
 	replicas []*replicaProc
 	// statusAsked counts the /status commands sent.
 	statusAsked int
 }
 
-func newReplicaHarness(t *testing.T) *replicaHarness {
+// newReplicaHarness prepares the world on the Redis at redisURL (rdb its
+// client), or by default at REDIS_URL, else an in-process miniredis.
+func newReplicaHarness(t *testing.T, redisURL string, rdb redis.UniversalClient) *replicaHarness {
 	t.Helper()
-	h := &replicaHarness{dir: t.TempDir()}
+	h := &replicaHarness{dir: t.TempDir(), stories: replicaStories}
 	h.bin = buildBinary(t, h.dir)
 
 	h.prefix = "mwreplicas:" + randomID() + ":"
-	h.redisURL = os.Getenv("REDIS_URL")
+	h.redisURL, h.rdb = redisURL, rdb
 	if h.redisURL == "" {
-		mr := miniredis.RunT(t)
-		h.redisURL = "redis://" + mr.Addr() + "/0"
-		keepMiniredisTime(t, mr)
+		h.redisURL = os.Getenv("REDIS_URL")
+		if h.redisURL == "" {
+			mr := miniredis.RunT(t)
+			h.redisURL = "redis://" + mr.Addr() + "/0"
+			keepMiniredisTime(t, mr)
+		}
+		opt, err := redis.ParseURL(h.redisURL)
+		if err != nil {
+			t.Fatalf("REDIS_URL: %v", err)
+		}
+		h.rdb = redis.NewClient(opt)
+		t.Cleanup(func() { _ = h.rdb.Close() })
 	}
-	opt, err := redis.ParseURL(h.redisURL)
-	if err != nil {
-		t.Fatalf("REDIS_URL: %v", err)
-	}
-	h.rdb = redis.NewClient(opt)
 	t.Cleanup(func() {
 		bg := context.Background()
-		iter := h.rdb.Scan(bg, 0, h.prefix+"*", 1000).Iterator()
-		for iter.Next(bg) {
-			h.rdb.Del(bg, iter.Val())
+		keys, _ := storetest.Keys(bg, h.rdb, h.prefix+"*")
+		for _, k := range keys {
+			h.rdb.Del(bg, k)
 		}
-		_ = h.rdb.Close()
 	})
 	h.store = store.New(h.rdb, h.prefix)
 
@@ -268,19 +297,44 @@ func keepMiniredisTime(t *testing.T, mr *miniredis.Miniredis) {
 	t.Cleanup(func() { cancel(); <-done })
 }
 
-// buildBinary builds cmd/migrawatch into dir, as CI and the Dockerfile do.
-func buildBinary(t *testing.T, dir string) string {
+// built is the binary the replica tests run, built once per test binary.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	out  []byte
+	err  error
+}
+
+// TestMain removes the binary the replica tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds cmd/migrawatch, as CI and the Dockerfile do, once for
+// every test that runs it.
+func buildBinary(t *testing.T, _ string) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go tool is needed to build the binary: %v", err)
+	built.once.Do(func() {
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			built.err = fmt.Errorf("the go tool is needed to build the binary: %w", err)
+			return
+		}
+		if built.dir, built.err = os.MkdirTemp("", "migrawatch-bin"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "migrawatch")
+		built.out, built.err = exec.Command(goTool, "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
 	}
-	bin := filepath.Join(dir, "migrawatch")
-	cmd := exec.Command(goTool, "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return built.bin
 }
 
 // config is the configuration file every process reads: the catalog
@@ -616,7 +670,7 @@ func (d delivery) missing(chats []int64, stories int) []chatStory {
 // does not.
 func (h *replicaHarness) waitDelivered(t *testing.T, chats []int64, started time.Time) {
 	t.Helper()
-	want := len(chats) * replicaStories
+	want := len(chats) * h.stories
 	last, lastAt := -1, time.Now()
 	for {
 		d := h.collect(chats)

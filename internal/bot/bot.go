@@ -545,10 +545,23 @@ func (b *Bot) reply(ctx context.Context, r *request, text string, buttons ...[]n
 	return b.send(ctx, b.compose(r, text, buttons))
 }
 
+// errNotSent marks a reply that could not be sent. Telegram (through the
+// rate-limited reply lane) retries until the chat is gone or the bot stops,
+// so no notice follows it: the notice could not be sent either, and the
+// command itself may well have succeeded.
+var errNotSent = errors.New("reply not sent")
+
 // send sends m and follows what Telegram says about the chat: a group
 // upgraded to a supergroup has its keys moved and gets m there; a chat that
 // blocked or removed the bot is marked gone.
 func (b *Bot) send(ctx context.Context, m news.Message) error {
+	if err := b.sendOnce(ctx, m); err != nil {
+		return fmt.Errorf("%w: %w", errNotSent, err)
+	}
+	return nil
+}
+
+func (b *Bot) sendOnce(ctx context.Context, m news.Message) error {
 	_, err := b.tg.Send(ctx, m)
 	var moved *news.ChatMigratedError
 	switch {
@@ -590,7 +603,7 @@ func (b *Bot) edit(ctx context.Context, r *request, text string, buttons ...[]ne
 
 // fail logs err and tells the user something went wrong.
 func (b *Bot) fail(ctx context.Context, r *request, err error) error {
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || errors.Is(err, errNotSent) {
 		return err
 	}
 	if r.lang == "" {

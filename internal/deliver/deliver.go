@@ -33,6 +33,9 @@ type Chats interface {
 	TopicSubscribers(ctx context.Context, topic string) ([]int64, error)
 	SetChatStatus(ctx context.Context, id int64, status string) error
 	MigrateChat(ctx context.Context, from, to int64) error
+	// MigratedTo is the new id of a group that was upgraded to a supergroup,
+	// for the jobs queued under its old id.
+	MigratedTo(ctx context.Context, id int64) (int64, bool, error)
 }
 
 // Stories keeps stories, their similarity index and their articles.
@@ -54,14 +57,27 @@ type Outbox interface {
 	RetryJob(ctx context.Context, j news.OutboxJob, at time.Time) error
 	DeadJob(ctx context.Context, j news.OutboxJob, reason string) error
 	PromoteDue(ctx context.Context, now time.Time, n int) (int, error)
-	WasSent(ctx context.Context, chat int64, story string) (int, bool, error)
+	// ClaimSend lets one sender at a time send a message (news.SendClaimed,
+	// news.SendBusy, or news.SendDone with the message id); MarkSent turns
+	// the claim into the sent mark, ReleaseSend gives it up.
+	ClaimSend(ctx context.Context, chat int64, story, owner string, now time.Time, ttl time.Duration) (news.SendClaim, int, error)
+	ReleaseSend(ctx context.Context, chat int64, story, owner string) error
 	MarkSent(ctx context.Context, chat int64, story string, msgID int, ttl time.Duration) error
+	// PendingJobs are the jobs consumer read and did not finish: a sender
+	// restarted under the same name resumes them at once.
+	PendingJobs(ctx context.Context, consumer string, n int) ([]news.OutboxJob, error)
+	// HandBack requeues consumer's unfinished jobs for every sender, as a
+	// sender does when it stops.
+	HandBack(ctx context.Context, consumer string) (int, error)
 }
 
 // RateLimiter reserves sending slots under limits shared by all replicas.
 type RateLimiter interface {
 	Reserve(ctx context.Context, now time.Time, limits []news.RateLimit, maxWait time.Duration) (time.Duration, bool, error)
 	Hold(ctx context.Context, l news.RateLimit, until, now time.Time) error
+	// Throttled lowers the learnt pace of adaptive limit l after a 429 to a
+	// message reserved at slot, and returns the pace now in force (messages/s).
+	Throttled(ctx context.Context, l news.RateLimit, slot, now time.Time) (float64, error)
 }
 
 // Digests is the digest schedule and queues.

@@ -113,7 +113,7 @@ func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
 
 // env is a store, a fake Bot API with a client, and the delivery parts.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	rdb    redis.UniversalClient
 	st     *store.Store
 	srv    *telegramtest.Server
@@ -132,12 +132,12 @@ func (f alertsFunc) Match(a news.Article) []news.AlertMatch {
 	return f(a)
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	rdb, prefix := storetest.Redis(t)
 	return newEnvWith(t, rdb, prefix)
 }
 
-func newEnvWith(t *testing.T, rdb redis.UniversalClient, prefix string) *env {
+func newEnvWith(t testing.TB, rdb redis.UniversalClient, prefix string) *env {
 	t.Helper()
 	e := &env{t: t, rdb: rdb, st: store.New(rdb, prefix), srv: telegramtest.New(t), clock: &testClock{}}
 	var err error

@@ -97,10 +97,23 @@ func (r *Router) Route(ctx context.Context, a news.Article) (Routed, error) {
 		return res, fmt.Errorf("route %s: %w", a.Key, err)
 	}
 	ids = append(ids, subs...)
+	// Chats reached only through the topic's reverse index are checked
+	// against their own settings: on Redis Cluster that index is written in
+	// a step of its own and may briefly lag a change of topics.
+	onlyTopic := map[int64]bool{}
 	if a.Relevance.Relevant {
 		subs, err := r.chats.TopicSubscribers(ctx, r.cfg.Topic)
 		if err != nil {
 			return res, fmt.Errorf("route %s: %w", a.Key, err)
+		}
+		byFeed := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			byFeed[id] = true
+		}
+		for _, id := range subs {
+			if !byFeed[id] {
+				onlyTopic[id] = true
+			}
 		}
 		ids = append(ids, subs...)
 	}
@@ -110,6 +123,7 @@ func (r *Router) Route(ctx context.Context, a news.Article) (Routed, error) {
 				alerts[m.ChatID] = append(alerts[m.ChatID], m.Query)
 			}
 			ids = append(ids, m.ChatID)
+			delete(onlyTopic, m.ChatID)
 		}
 	}
 	slices.Sort(ids)
@@ -122,6 +136,9 @@ func (r *Router) Route(ctx context.Context, a news.Article) (Routed, error) {
 	routes := make([]news.Route, 0, len(ids))
 	for _, c := range chats {
 		if c.ID == 0 || !c.Deliverable() || !c.WantsLanguage(a.Lang) {
+			continue
+		}
+		if onlyTopic[c.ID] && !slices.Contains(c.Topics, r.cfg.Topic) {
 			continue
 		}
 		rt := news.Route{OutboxJob: news.OutboxJob{

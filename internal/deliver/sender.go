@@ -48,7 +48,8 @@ type SenderConfig struct {
 	// between attempts (defaults 2s and 10m).
 	MinBackoff, MaxBackoff time.Duration
 	// ClaimIdle is how long a job stays unacknowledged before another sender
-	// takes it over (default 1m).
+	// takes it over (default 1m). A sender that stops hands its unfinished
+	// jobs back at once, so this wait only follows a crash.
 	ClaimIdle time.Duration
 	// Poll is how long a read blocks waiting for jobs, and how often due
 	// delayed jobs are promoted (default 500ms).
@@ -116,6 +117,10 @@ func (c *SenderConfig) defaults() {
 // SenderStats counts what a Sender did.
 type SenderStats struct {
 	Sent, Retried, Dead, Gone, Migrated, BadMarkup, FloodWaits, Duplicates int64
+	// Journaled counts sent marks and acknowledgements kept in memory while
+	// Redis was away; HandedBack the jobs returned to the outbox at shutdown;
+	// Resumed the jobs of a previous run under the same name taken up at start.
+	Journaled, HandedBack, Resumed int64
 	// LateSlots counts rate-limit slots given up because the sender woke too late.
 	LateSlots int64
 }
@@ -128,8 +133,11 @@ type Sender struct {
 	limiter RateLimiter
 	chats   Chats
 	cfg     SenderConfig
+	pacer   pacer
+	journal *journal
 
 	sent, retried, dead, gone, migrated, badMarkup, floodWaits, duplicates, lateSlots atomic.Int64
+	journaled, handedBack, resumed                                                    atomic.Int64
 	// maintainDone is released when maintain stops feeding the workers.
 	maintainDone sync.WaitGroup
 	// inflight holds the ids of the jobs this sender is working on, so that
@@ -140,7 +148,9 @@ type Sender struct {
 // NewSender returns a Sender; Run starts it.
 func NewSender(tg Telegram, outbox Outbox, stories Stories, limiter RateLimiter, chats Chats, cfg SenderConfig) *Sender {
 	cfg.defaults()
-	return &Sender{tg: tg, outbox: outbox, stories: stories, limiter: limiter, chats: chats, cfg: cfg}
+	return &Sender{tg: tg, outbox: outbox, stories: stories, limiter: limiter, chats: chats, cfg: cfg,
+		pacer:   pacer{limiter: limiter, global: cfg.Global, perChat: cfg.PerChat, perGroup: cfg.PerGroup, margin: cfg.Margin},
+		journal: newJournal()}
 }
 
 // Stats returns the counters so far.
@@ -149,12 +159,16 @@ func (s *Sender) Stats() SenderStats {
 		Sent: s.sent.Load(), Retried: s.retried.Load(), Dead: s.dead.Load(), Gone: s.gone.Load(),
 		Migrated: s.migrated.Load(), BadMarkup: s.badMarkup.Load(), FloodWaits: s.floodWaits.Load(),
 		Duplicates: s.duplicates.Load(), LateSlots: s.lateSlots.Load(),
+		Journaled: s.journaled.Load(), HandedBack: s.handedBack.Load(), Resumed: s.resumed.Load(),
 	}
 }
 
-// Run delivers jobs until ctx ends. Jobs in flight when it ends stay pending
-// in the consumer group and are taken over by the next sender. Redis errors
-// are retried with backoff; Run returns only when ctx is done.
+// Run delivers jobs until ctx ends. It starts with the jobs a previous run
+// under the same consumer name left unfinished. When ctx ends, the messages
+// in flight are finished and recorded, and the jobs not sent yet are handed
+// back to the outbox, so the next sender (this process restarted, or another
+// replica) sends them at once. Redis errors are retried with backoff; Run
+// returns only when ctx is done.
 func (s *Sender) Run(ctx context.Context) error {
 	jobs := make(chan news.OutboxJob)
 	var wg sync.WaitGroup
@@ -170,7 +184,32 @@ func (s *Sender) Run(ctx context.Context) error {
 	s.read(ctx, jobs)
 	// read returns when ctx is done; maintain too, then the workers drain.
 	wg.Wait()
+	s.stop(ctx)
 	return ctx.Err()
+}
+
+// stop writes back what the journal holds, then hands the unfinished jobs
+// back. With marks that could not be written the jobs stay pending instead:
+// another sender takes them over after ClaimIdle (the marks are lost with
+// the process, so those messages may go twice).
+func (s *Sender) stop(ctx context.Context) {
+	fctx, cancel := finishing(ctx)
+	defer cancel()
+	fctx, cancel2 := context.WithTimeout(fctx, 5*time.Second)
+	defer cancel2()
+	if err := s.journal.flush(fctx, s.outbox, s.cfg.SentTTL); err != nil {
+		s.cfg.Logger.Error("sent marks lost at shutdown; their jobs stay pending for a takeover", "count", s.journal.size(), "err", err)
+		return
+	}
+	n, err := s.outbox.HandBack(fctx, s.cfg.Consumer)
+	s.handedBack.Add(int64(n))
+	if err != nil {
+		s.cfg.Logger.Warn("handing back unfinished jobs failed; they stay pending for a takeover", "err", err)
+		return
+	}
+	if n > 0 {
+		s.cfg.Logger.Info("unfinished jobs handed back", "count", n)
+	}
 }
 
 // feed hands jobs to the workers; false when ctx ended.
@@ -188,6 +227,25 @@ func feed(ctx context.Context, out chan<- news.OutboxJob, js []news.OutboxJob) b
 // read takes new jobs from the consumer group, as many as there are workers.
 func (s *Sender) read(ctx context.Context, out chan<- news.OutboxJob) {
 	backoff := newBackoff(100*time.Millisecond, 5*time.Second)
+	// First the jobs a previous run under this name did not finish.
+	for ctx.Err() == nil {
+		js, err := s.outbox.PendingJobs(ctx, s.cfg.Consumer, 100)
+		if err != nil {
+			s.cfg.Logger.Warn("reading unfinished jobs failed", "err", err)
+			_ = s.cfg.Clock.Sleep(ctx, backoff.next())
+			continue
+		}
+		backoff.reset()
+		if len(js) > 0 {
+			s.resumed.Add(int64(len(js)))
+			s.cfg.Logger.Info("resuming unfinished jobs", "count", len(js))
+		}
+		if !feed(ctx, out, js) {
+			s.closeWhenMaintained(out)
+			return
+		}
+		break
+	}
 	for ctx.Err() == nil {
 		js, err := s.outbox.ReadJobs(ctx, s.cfg.Consumer, s.cfg.Workers, s.cfg.Poll)
 		if err != nil {
@@ -219,6 +277,11 @@ func (s *Sender) maintain(ctx context.Context, out chan<- news.OutboxJob) {
 	lastClaim := time.Time{}
 	for ctx.Err() == nil {
 		now := s.cfg.Clock.Now()
+		if s.journal.size() > 0 {
+			if err := s.journal.flush(ctx, s.outbox, s.cfg.SentTTL); err == nil {
+				s.cfg.Logger.Info("sent marks kept during a Redis outage written back")
+			}
+		}
 		if _, err := s.outbox.PromoteDue(ctx, now, 1000); err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Warn("promote delayed jobs failed", "err", err)
 		}
@@ -271,7 +334,14 @@ func (s *Sender) Process(ctx context.Context, j news.OutboxJob) {
 	var err error
 	switch oc {
 	case done:
-		err = s.outbox.AckJob(ctx, j)
+		if err = s.outbox.AckJob(ctx, j); err != nil {
+			// Finished all the same: the journal acknowledges it when Redis
+			// is back, and answers for its sent marks until then.
+			s.journal.ack(j)
+			s.journaled.Add(1)
+			log.Warn("acknowledgement kept until Redis answers", "err", err)
+			return
+		}
 	case later:
 		err = s.outbox.RetryJob(ctx, j, at)
 	case dead:
@@ -319,12 +389,19 @@ type part struct {
 }
 
 func (s *Sender) deliver(ctx context.Context, j *news.OutboxJob) (outcome, time.Time, string) {
-	c, ok, err := s.chats.Chat(ctx, j.ChatID)
+	c, ok, err := s.chat(ctx, j)
 	if err != nil {
 		return abandon, time.Time{}, err.Error()
 	}
 	if !ok || !c.Deliverable() {
 		return done, time.Time{}, ""
+	}
+	if j.Digest == nil {
+		// Quiet hours are checked again at send time: the chat may have set
+		// them after the job was queued, or changed them while it was held.
+		if until, quiet := QuietUntil(c.Quiet, location(c.TZ), s.cfg.Clock.Now()); quiet {
+			return later, until, ""
+		}
 	}
 	parts, err := s.compose(ctx, *j, c)
 	if errors.Is(err, news.ErrStoryExpired) {
@@ -334,14 +411,31 @@ func (s *Sender) deliver(ctx context.Context, j *news.OutboxJob) (outcome, time.
 		return abandon, time.Time{}, err.Error()
 	}
 	for _, p := range parts {
-		if _, sent, err := s.outbox.WasSent(ctx, j.ChatID, p.key); err != nil {
-			return abandon, time.Time{}, err.Error()
-		} else if sent {
+		if s.journal.sent(j.ChatID, p.key) {
 			s.duplicates.Add(1)
 			continue
 		}
+		claim, _, err := s.outbox.ClaimSend(ctx, j.ChatID, p.key, s.cfg.Consumer, s.cfg.Clock.Now(), s.cfg.ClaimIdle)
+		switch {
+		case err != nil:
+			return abandon, time.Time{}, err.Error()
+		case claim == news.SendDone:
+			s.duplicates.Add(1)
+			continue
+		case claim == news.SendBusy:
+			// A sender this job was taken from is sending it right now (it
+			// was slow, not dead): look again once it had time to finish.
+			s.duplicates.Add(1)
+			return later, s.cfg.Clock.Now().Add(s.cfg.ClaimIdle / 2), ""
+		}
+		chat := j.ChatID
 		oc, at, reason := s.sendPart(ctx, j, &c, p)
 		if oc != done {
+			rctx, cancel := finishing(ctx)
+			if err := s.outbox.ReleaseSend(rctx, chat, p.key, s.cfg.Consumer); err != nil {
+				s.cfg.Logger.Warn("releasing a send claim failed; it expires by itself", "chat_id", chat, "err", err)
+			}
+			cancel()
 			return oc, at, reason
 		}
 		if p.art != nil && s.cfg.Delivered != nil && c.Status != news.StatusGone {
@@ -351,6 +445,24 @@ func (s *Sender) deliver(ctx context.Context, j *news.OutboxJob) (outcome, time.
 		}
 	}
 	return done, time.Time{}, ""
+}
+
+// chat loads the job's chat. A group upgraded to a supergroup after the job
+// was queued has moved to a new id: the job follows it there.
+func (s *Sender) chat(ctx context.Context, j *news.OutboxJob) (news.Chat, bool, error) {
+	for range 3 {
+		c, ok, err := s.chats.Chat(ctx, j.ChatID)
+		if err != nil || ok {
+			return c, ok, err
+		}
+		to, moved, err := s.chats.MigratedTo(ctx, j.ChatID)
+		if err != nil || !moved {
+			return news.Chat{}, false, err
+		}
+		s.cfg.Logger.Info("job follows its migrated chat", "chat_id", j.ChatID, "to", to, "story_id", j.StoryID)
+		j.ChatID = to
+	}
+	return news.Chat{}, false, nil
 }
 
 // compose renders the job's message(s) for chat c.
@@ -368,8 +480,13 @@ func (s *Sender) compose(ctx context.Context, j news.OutboxJob, c news.Chat) ([]
 		return []part{{key: j.StoryID, msg: m, art: &a}}, nil
 	}
 	var arts []news.Article
+	stories := map[string]bool{}
 	for _, ref := range j.Digest {
 		id, art, _ := strings.Cut(ref, "/")
+		if stories[id] {
+			continue // the story came twice (routed by two outlets at once)
+		}
+		stories[id] = true
 		a, err := s.article(ctx, id, art)
 		if errors.Is(err, news.ErrStoryExpired) {
 			continue
@@ -407,20 +524,9 @@ func (s *Sender) maxLate() time.Duration {
 	return max(time.Duration(float64(time.Second)*s.cfg.Margin*2/3), time.Millisecond)
 }
 
-// limits are the rate limits a message to chat c falls under.
+// limits are the rate limits a news message to chat c falls under.
 func (s *Sender) limits(c news.Chat) []news.RateLimit {
-	iv := func(r Rate) time.Duration {
-		return time.Duration(float64(r.Per) / float64(r.N) * (1 + s.cfg.Margin))
-	}
-	id := strconv.FormatInt(c.ID, 10)
-	ls := []news.RateLimit{
-		{Scope: news.ScopeGlobal, Interval: iv(s.cfg.Global)},
-		{Scope: news.ScopeChat, ID: id, Interval: iv(s.cfg.PerChat)},
-	}
-	if c.Kind != news.ChatPrivate && c.Kind != "" {
-		ls = append(ls, news.RateLimit{Scope: news.ScopeGroup, ID: id, Interval: iv(s.cfg.PerGroup)})
-	}
-	return ls
+	return s.pacer.limits(c.ID, c.Kind, true)
 }
 
 // sendPart sends one message within the rate limits, handling Telegram's
@@ -454,7 +560,7 @@ func (s *Sender) sendPart(ctx context.Context, j *news.OutboxJob, c *news.Chat, 
 			continue
 		}
 		sctx, cancel := finishing(ctx)
-		oc, at, reason, again := s.answer(sctx, j, c, &msg, p.key, &migrations)
+		oc, at, reason, again := s.answer(sctx, j, c, &msg, p.key, &migrations, now.Add(wait))
 		cancel()
 		if !again {
 			return oc, at, reason
@@ -471,7 +577,7 @@ func finishing(ctx context.Context) (context.Context, context.CancelFunc) {
 // answer sends msg and acts on Telegram's answer; again says to send the
 // same message once more (after a flood wait, a migration, a markup
 // fallback).
-func (s *Sender) answer(ctx context.Context, j *news.OutboxJob, c *news.Chat, msg *news.Message, key string, migrations *int) (oc outcome, at time.Time, reason string, again bool) {
+func (s *Sender) answer(ctx context.Context, j *news.OutboxJob, c *news.Chat, msg *news.Message, key string, migrations *int, slot time.Time) (oc outcome, at time.Time, reason string, again bool) {
 	id, err := s.tg.Send(ctx, *msg)
 	var flood *news.RetryAfterError
 	var moved *news.ChatMigratedError
@@ -479,22 +585,22 @@ func (s *Sender) answer(ctx context.Context, j *news.OutboxJob, c *news.Chat, ms
 	case err == nil:
 		s.sent.Add(1)
 		if err := s.outbox.MarkSent(ctx, c.ID, key, id, s.cfg.SentTTL); err != nil {
-			return abandon, time.Time{}, err.Error(), false
+			// The message went: remember it here until Redis takes the mark.
+			s.journal.mark(c.ID, key, id)
+			s.journaled.Add(1)
+			s.cfg.Logger.Warn("sent mark kept until Redis answers", "chat_id", c.ID, "story_id", j.StoryID, "err", err)
 		}
 		return done, time.Time{}, "", false
 	case ctx.Err() != nil:
 		return abandon, time.Time{}, ctx.Err().Error(), false
 	case errors.As(err, &flood):
 		s.floodWaits.Add(1)
-		l := s.limits(*c)[1]
-		if flood.Global {
-			l = s.limits(*c)[0]
-		}
 		now := s.cfg.Clock.Now()
-		if err := s.limiter.Hold(ctx, l, now.Add(flood.After), now); err != nil {
+		pace, err := s.pacer.flood(ctx, s.limits(*c), flood, slot, now)
+		if err != nil {
 			return abandon, time.Time{}, err.Error(), false
 		}
-		s.cfg.Logger.Warn("flood control", "chat_id", c.ID, "retry_after", flood.After, "global", flood.Global)
+		s.cfg.Logger.Warn("flood control", "chat_id", c.ID, "retry_after", flood.After, "global", flood.Global, "pace", pace)
 		return 0, time.Time{}, "", true
 	case errors.As(err, &moved) && *migrations < 3:
 		*migrations++

@@ -23,7 +23,10 @@ var (
 // decodeXML turns a feed body into UTF-8 exactly once. Precedence:
 //  1. a byte-order mark (the XML spec's own signal);
 //  2. the XML declaration's encoding; its value is then rewritten to UTF-8
-//     so the XML parser does not convert again;
+//     so the XML parser does not convert again. A declared UTF-16 without a
+//     BOM and without a single NUL byte cannot be true (UTF-16 puts a NUL
+//     beside every ASCII character, the declaration's own included), so it
+//     is ignored and the steps below decide;
 //  3. the per-source override, then the HTTP Content-Type charset;
 //  4. UTF-8 when the bytes are valid UTF-8, else windows-1252 (the superset
 //     of ISO-8859-1 that servers mean when they say nothing).
@@ -45,12 +48,48 @@ func decodeXML(body []byte, httpCharset, override string) ([]byte, string, error
 			return nil, "", fmt.Errorf("%w: utf-16: %v", ErrEncoding, err)
 		}
 		return rewriteDecl(out), "utf-16 (BOM)", nil
+	case bytes.HasPrefix(body, []byte("<\x00?\x00")), bytes.HasPrefix(body, []byte("\x00<\x00?")):
+		// UTF-16 without a BOM, recognized by "<?" as the XML spec's
+		// appendix F does.
+		order := unicode.LittleEndian
+		if body[0] == 0 {
+			order = unicode.BigEndian
+		}
+		out, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(body)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: utf-16: %v", ErrEncoding, err)
+		}
+		return rewriteDecl(out), "utf-16 (no BOM)", nil
 	}
 	if m := xmlDeclRe.FindSubmatch(body); m != nil {
-		return decodeAs(body, string(m[1]), "declared")
+		if !declaredUTF16(string(m[1])) || bytes.IndexByte(body, 0) >= 0 {
+			return decodeAs(body, string(m[1]), "declared")
+		}
+		// A declaration that reads as ASCII cannot be UTF-16 (which would
+		// put a NUL after every ASCII byte), and there is no BOM: the
+		// declaration lies, so the bytes decide, as if it said nothing.
+		body = rewriteDecl(body)
+		out, enc, err := decodeUndeclared(body, httpCharset, override)
+		return out, enc + ", declared utf-16 without a NUL", err
 	}
+	return decodeUndeclared(body, httpCharset, override)
+}
+
+// declaredUTF16 reports whether an encoding label names UTF-16 of either
+// byte order.
+func declaredUTF16(label string) bool {
+	l := strings.ToLower(strings.TrimSpace(label))
+	return l == "utf-16" || l == "utf16" || l == "utf-16le" || l == "utf-16be" || l == "ucs-2"
+}
+
+// decodeUndeclared decodes a body whose document names no usable encoding:
+// the source override, the HTTP charset, then the bytes themselves.
+func decodeUndeclared(body []byte, httpCharset, override string) ([]byte, string, error) {
 	if override != "" {
 		return decodeAs(body, override, "source override")
+	}
+	if declaredUTF16(httpCharset) && bytes.IndexByte(body, 0) < 0 {
+		httpCharset = "" // the same lie in the HTTP header: the bytes decide
 	}
 	if httpCharset != "" {
 		name, err := canonicalCharset(httpCharset)

@@ -33,6 +33,8 @@ type corpusCase struct {
 var corpus = []corpusCase{
 	{file: "aljazeera-net-ar-rescraped.xml", contentType: "application/rss+xml", items: 10, words: []string{"دليلك لفك شفرات"}, encoding: "utf-8"},
 	{file: "hespress-ar-rescraped.xml", contentType: "application/rss+xml; charset=utf-8", items: 10, words: []string{"بيت مال القدس", "تطلق حملة رمضان"}, encoding: "utf-8"},
+	// Declares utf-16, holds UTF-8 (no BOM, no NUL): the bytes win.
+	{file: "hespress-ar-utf16-declared-utf8-derived.xml", contentType: "application/rss+xml", items: 10, words: []string{"بيت مال القدس"}, encoding: "utf-8, declared utf-16 without a NUL"},
 	{file: "hespress-ar-windows1256-derived.xml", contentType: "text/xml", items: 10, words: []string{"بيت مال القدس", "تطلق حملة رمضان", "المؤرخ عمراني"}, encoding: "windows-1256"},
 	{file: "asharq-alawsat-ar-rescraped.xml", contentType: "application/xml", items: 15, words: []string{"«قمرة السينمائي»"}, encoding: "utf-8"},
 	{file: "lemonde-migrants-nodecl-fr.xml", contentType: "application/rss+xml", items: 21, words: []string{"Migrants : le navire « Lifeline »", "Brésiliens"}, encoding: "utf-8"},
@@ -489,5 +491,52 @@ func TestParse_UTF8BytesDeclaredLatin1AreRepaired(t *testing.T) {
 	}
 	if text := itemText(p.Items); !strings.Contains(text, "Brésiliens") || strings.Contains(text, "Ã©") {
 		t.Errorf("not repaired (encoding %s, repairs %v)", p.Encoding, p.Repairs)
+	}
+}
+
+// A real feed in the wild declares encoding="utf-16" while its bytes are
+// UTF-8 (no BOM, no NUL): the bytes are trusted, not the declaration.
+func TestParse_DeclaredUTF16WithUTF8BytesTrustsTheBytes(t *testing.T) {
+	b, err := os.ReadFile("testdata/hespress-ar-utf16-declared-utf8-derived.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b[:80], []byte(`encoding="utf-16"`)) || bytes.IndexByte(b, 0) >= 0 {
+		t.Fatal("fixture must declare utf-16 and hold no NUL byte")
+	}
+	for _, ct := range []string{"application/rss+xml", "text/xml; charset=utf-16"} {
+		p, err := Parse(b, ct, news.Source{ID: "h"})
+		if err != nil {
+			t.Fatalf("%s: %v", ct, err)
+		}
+		if !strings.HasPrefix(p.Encoding, "utf-8") {
+			t.Errorf("%s: encoding %q, want utf-8", ct, p.Encoding)
+		}
+		utf, _ := os.ReadFile("testdata/hespress-ar-rescraped.xml")
+		q, err := Parse(utf, "", news.Source{ID: "h"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Items) != len(q.Items) || len(p.Items) != 10 {
+			t.Fatalf("%s: %d items, the UTF-8 original has %d", ct, len(p.Items), len(q.Items))
+		}
+		for i := range p.Items {
+			if p.Items[i].Title != q.Items[i].Title {
+				t.Errorf("%s: item %d: %q, want %q", ct, i, p.Items[i].Title, q.Items[i].Title)
+			}
+		}
+	}
+	// A real UTF-16 document (NULs beside its ASCII) still decodes as declared.
+	doc := `<?xml version="1.0" encoding="UTF-16LE"?><rss version="2.0"><channel><title>t</title><item><title>المهاجرين</title><link>https://e.org/1</link></item></channel></rss>`
+	var le []byte
+	for _, r := range doc {
+		le = append(le, byte(r), byte(r>>8))
+	}
+	p, err := Parse(le, "application/xml", news.Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 1 || p.Items[0].Title != "المهاجرين" {
+		t.Errorf("true UTF-16LE: items %+v (encoding %s)", p.Items, p.Encoding)
 	}
 }

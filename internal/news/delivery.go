@@ -30,6 +30,17 @@ type OutboxJob struct {
 // EnqueuedAt is when the job first entered the outbox.
 func (j OutboxJob) EnqueuedAt() time.Time { return time.UnixMilli(j.Enqueued) }
 
+// SendClaim is the answer to a sender asking to send a message of a job:
+// one sender at a time sends it, and never again once it was sent.
+type SendClaim int
+
+// The answers.
+const (
+	SendClaimed SendClaim = iota // the caller may send it
+	SendBusy                     // another sender is sending it now
+	SendDone                     // it was sent already
+)
+
 // RouteKind says how a routed job reaches its chat.
 type RouteKind int
 
@@ -75,4 +86,12 @@ type RateLimit struct {
 	ID       string
 	Interval time.Duration
 	Burst    int
+	// Adaptive makes Interval the fastest pace (the configured ceiling): the
+	// pace in force is learnt from Telegram's 429 answers and shared by
+	// every sender of every replica.
+	Adaptive bool
+	// Lead, when positive, is how far ahead of now a reservation may book
+	// this limit: news books only a short way ahead, so that a command
+	// reply, which books without it, goes before the queued news.
+	Lead time.Duration
 }

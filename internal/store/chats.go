@@ -63,6 +63,7 @@ type chatKeySet struct {
 	alerts   string // chat:{id}:alerts
 	channels string // chat:{id}:channels (channels this private chat linked)
 	digest   string // digest:{id}
+	moved    string // chat:{id}:moved (the new id of a migrated group)
 }
 
 func (s *Store) chatKeySet(id int64) chatKeySet {
@@ -73,6 +74,7 @@ func (s *Store) chatKeySet(id int64) chatKeySet {
 		alerts:   s.key("chat", t, "alerts"),
 		channels: s.key("chat", t, "channels"),
 		digest:   s.key("digest", t),
+		moved:    s.key("chat", t, "moved"),
 	}
 }
 
@@ -174,18 +176,23 @@ func (s *Store) SaveChat(ctx context.Context, c news.Chat) error {
 	k := s.chatKeySet(c.ID)
 	set, del := chatFieldsOf(c)
 	id := strconv.FormatInt(c.ID, 10)
-	err := s.chatTx(ctx, func(rd redis.Cmdable, exec func(func(redis.Pipeliner) error) error) error {
-		old, err := rd.HMGet(ctx, k.hash, chatFieldTopics, chatFieldOwner).Result()
+	var quietChanged bool
+	err := s.chatTx(ctx, func(rd redis.Cmdable, exec func(...step) error) error {
+		old, err := rd.HMGet(ctx, k.hash, chatFieldTopics, chatFieldOwner, chatFieldQuiet, chatFieldKind).Result()
 		if err != nil {
 			return err
 		}
 		oldTopics := splitList(asString(old[0]))
 		oldOwner, _ := strconv.ParseInt(asString(old[1]), 10, 64)
-		return exec(func(p redis.Pipeliner) error {
+		quietChanged = asString(old[3]) != "" && asString(old[2]) != c.Quiet
+		// The chat's own hash first, then the reverse indexes (other slots
+		// on Cluster): a failure in between is repaired by saving again.
+		return exec(inSlot(func(p redis.Pipeliner) {
 			p.HSet(ctx, k.hash, set)
 			if len(del) > 0 {
 				p.HDel(ctx, k.hash, del...)
 			}
+		}), spread(func(p redis.Pipeliner) {
 			for _, t := range oldTopics {
 				if !slices.Contains(c.Topics, t) {
 					p.SRem(ctx, s.subsOfTopicKey(t), id)
@@ -200,28 +207,31 @@ func (s *Store) SaveChat(ctx context.Context, c news.Chat) error {
 			if c.Owner != 0 {
 				p.SAdd(ctx, s.chatKeySet(c.Owner).channels, id)
 			}
-			return nil
-		})
+		}))
 	}, k.hash)
 	if err != nil {
 		return fmt.Errorf("save chat %d: %w", c.ID, err)
+	}
+	if quietChanged {
+		// Messages held for the old quiet hours go now; the sender holds
+		// them again if the new quiet hours cover the moment they come up.
+		if err := s.ReleaseHeld(ctx, c.ID, time.Now()); err != nil {
+			return fmt.Errorf("save chat %d: %w", c.ID, err)
+		}
 	}
 	return nil
 }
 
 // chatTx runs a read-then-write of one chat's keys. On a single Redis (or
-// Sentinel) it is optimistic locking: WATCH the chat's keys, read, then
-// MULTI/EXEC, retried when another client changed them in between, so two
-// admins editing one chat never leave the reverse indexes out of step. On
-// Redis Cluster the writes reach other slots (feed and topic sets), which a
-// WATCHed transaction cannot, so the write is a plain transaction pipeline
-// that go-redis splits per slot.
-func (s *Store) chatTx(ctx context.Context, fn func(rd redis.Cmdable, exec func(func(redis.Pipeliner) error) error) error, keys ...string) error {
-	if _, cluster := s.rdb.(*redis.ClusterClient); cluster {
-		return fn(s.rdb, func(w func(redis.Pipeliner) error) error {
-			_, err := s.rdb.TxPipelined(ctx, w)
-			return err
-		})
+// Sentinel) it is optimistic locking: WATCH the chat's keys, read, then one
+// MULTI/EXEC of every step, retried when another client changed them in
+// between, so two admins editing one chat never leave the reverse indexes
+// out of step. On Redis Cluster the steps reach other slots (feed and topic
+// sets), which a WATCHed transaction cannot, so they run one after the
+// other (see write); readers of the reverse indexes check the chat itself.
+func (s *Store) chatTx(ctx context.Context, fn func(rd redis.Cmdable, exec func(...step) error) error, keys ...string) error {
+	if s.cluster() {
+		return fn(s.rdb, func(steps ...step) error { return runSteps(ctx, s.rdb, steps) })
 	}
 	// Writers of one chat are few (its admins, the sender, the bot), but a
 	// burst of them on a busy server can lose the race many times in a row.
@@ -229,10 +239,7 @@ func (s *Store) chatTx(ctx context.Context, fn func(rd redis.Cmdable, exec func(
 	var err error
 	for i := range attempts {
 		err = s.rdb.Watch(ctx, func(tx *redis.Tx) error {
-			return fn(tx, func(w func(redis.Pipeliner) error) error {
-				_, err := tx.TxPipelined(ctx, w)
-				return err
-			})
+			return fn(tx, func(steps ...step) error { return runTx(ctx, tx, steps) })
 		}, keys...)
 		if !errors.Is(err, redis.TxFailedErr) {
 			return err
@@ -269,7 +276,7 @@ func (s *Store) Chat(ctx context.Context, id int64) (c news.Chat, ok bool, err e
 func (s *Store) DeleteChat(ctx context.Context, id int64) error {
 	k := s.chatKeySet(id)
 	sid := strconv.FormatInt(id, 10)
-	err := s.chatTx(ctx, func(rd redis.Cmdable, exec func(func(redis.Pipeliner) error) error) error {
+	err := s.chatTx(ctx, func(rd redis.Cmdable, exec func(...step) error) error {
 		h, err := rd.HMGet(ctx, k.hash, chatFieldTopics, chatFieldOwner).Result()
 		if err != nil {
 			return err
@@ -280,7 +287,9 @@ func (s *Store) DeleteChat(ctx context.Context, id int64) error {
 		}
 		topics := splitList(asString(h[0]))
 		owner, _ := strconv.ParseInt(asString(h[1]), 10, 64)
-		return exec(func(p redis.Pipeliner) error {
+		// Reverse indexes first: a failure before the chat's own keys go
+		// leaves a chat that deleting again removes.
+		return exec(spread(func(p redis.Pipeliner) {
 			for _, f := range feeds {
 				p.SRem(ctx, s.subsOfFeedKey(f), sid)
 			}
@@ -290,9 +299,9 @@ func (s *Store) DeleteChat(ctx context.Context, id int64) error {
 			if owner != 0 {
 				p.SRem(ctx, s.chatKeySet(owner).channels, sid)
 			}
+		}), inSlot(func(p redis.Pipeliner) {
 			p.Del(ctx, k.hash, k.feeds, k.alerts, k.channels, k.digest)
-			return nil
-		})
+		}))
 	}, k.hash, k.feeds)
 	if err != nil {
 		return fmt.Errorf("delete chat %d: %w", id, err)
@@ -305,11 +314,14 @@ func (s *Store) DeleteChat(ctx context.Context, id int64) error {
 // subscribers, atomically. added is false when it was already subscribed.
 func (s *Store) Subscribe(ctx context.Context, chatID int64, feedID string) (added bool, err error) {
 	var n *redis.IntCmd
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		n = p.SAdd(ctx, s.chatKeySet(chatID).feeds, feedID)
+	// The feed's subscribers first (what delivery reads), then the chat's
+	// list (what added reports), so that subscribing again after a failure
+	// in between completes the pair and says so.
+	err = s.write(ctx, inSlot(func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.subsOfFeedKey(feedID), strconv.FormatInt(chatID, 10))
-		return nil
-	})
+	}), inSlot(func(p redis.Pipeliner) {
+		n = p.SAdd(ctx, s.chatKeySet(chatID).feeds, feedID)
+	}))
 	if err != nil {
 		return false, fmt.Errorf("subscribe chat %d to %s: %w", chatID, feedID, err)
 	}
@@ -320,11 +332,11 @@ func (s *Store) Subscribe(ctx context.Context, chatID int64, feedID string) (add
 // feed's subscribers. removed is false when it was not subscribed.
 func (s *Store) Unsubscribe(ctx context.Context, chatID int64, feedID string) (removed bool, err error) {
 	var n *redis.IntCmd
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		n = p.SRem(ctx, s.chatKeySet(chatID).feeds, feedID)
+	err = s.write(ctx, inSlot(func(p redis.Pipeliner) {
 		p.SRem(ctx, s.subsOfFeedKey(feedID), strconv.FormatInt(chatID, 10))
-		return nil
-	})
+	}), inSlot(func(p redis.Pipeliner) {
+		n = p.SRem(ctx, s.chatKeySet(chatID).feeds, feedID)
+	}))
 	if err != nil {
 		return false, fmt.Errorf("unsubscribe chat %d from %s: %w", chatID, feedID, err)
 	}
@@ -478,15 +490,16 @@ func (s *Store) SetEditTarget(ctx context.Context, chatID, target int64) error {
 //
 // On a single Redis the move is one MULTI transaction. On Redis Cluster the
 // keys of the two chats and the reverse indexes live in different slots, so
-// go-redis splits the transaction per slot: each slot's part is atomic and a
-// crash in between leaves a state that a second MigrateChat completes.
+// each slot's part is its own transaction, in an order where a crash in
+// between leaves a state that a second MigrateChat completes. The old id
+// keeps a pointer to the new one (MigratedTo) for the jobs still queued.
 func (s *Store) MigrateChat(ctx context.Context, from, to int64) error {
 	if from == to {
 		return nil
 	}
 	src, dst := s.chatKeySet(from), s.chatKeySet(to)
 	fromID, toID := strconv.FormatInt(from, 10), strconv.FormatInt(to, 10)
-	err := s.chatTx(ctx, func(rd redis.Cmdable, exec func(func(redis.Pipeliner) error) error) error {
+	err := s.chatTx(ctx, func(rd redis.Cmdable, exec func(...step) error) error {
 		h, err := rd.HGetAll(ctx, src.hash).Result()
 		if err != nil {
 			return err
@@ -515,24 +528,17 @@ func (s *Store) MigrateChat(ctx context.Context, from, to int64) error {
 		if h[chatFieldKind] == string(news.ChatGroup) {
 			h[chatFieldKind] = string(news.ChatSupergroup)
 		}
-		return exec(func(p redis.Pipeliner) error {
+		// The new chat's keys, then the reverse indexes, then the old chat's
+		// keys go and a pointer to the new id stays: each step in its own
+		// slot on Cluster, and repeating the move after a failure completes it.
+		return exec(inSlot(func(p redis.Pipeliner) {
 			if len(h) > 0 {
 				// The target may have settings of its own (an update from the
 				// supergroup arrived first): drop them, then copy from's.
 				p.Del(ctx, dst.hash)
 				p.HSet(ctx, dst.hash, h)
 			}
-			for _, t := range oldTopics {
-				p.SRem(ctx, s.subsOfTopicKey(t), fromID)
-				p.SAdd(ctx, s.subsOfTopicKey(t), toID)
-			}
-			if oldOwner != 0 {
-				p.SRem(ctx, s.chatKeySet(oldOwner).channels, fromID)
-				p.SAdd(ctx, s.chatKeySet(oldOwner).channels, toID)
-			}
 			for _, f := range feeds {
-				p.SRem(ctx, s.subsOfFeedKey(f), fromID)
-				p.SAdd(ctx, s.subsOfFeedKey(f), toID)
 				p.SAdd(ctx, dst.feeds, f)
 			}
 			if len(alerts) > 0 {
@@ -544,15 +550,50 @@ func (s *Store) MigrateChat(ctx context.Context, from, to int64) error {
 			if len(channels) > 0 {
 				p.SAdd(ctx, dst.channels, toAny(channels)...)
 			}
+		}), spread(func(p redis.Pipeliner) {
+			for _, t := range oldTopics {
+				p.SRem(ctx, s.subsOfTopicKey(t), fromID)
+				p.SAdd(ctx, s.subsOfTopicKey(t), toID)
+			}
+			if oldOwner != 0 {
+				p.SRem(ctx, s.chatKeySet(oldOwner).channels, fromID)
+				p.SAdd(ctx, s.chatKeySet(oldOwner).channels, toID)
+			}
+			for _, f := range feeds {
+				p.SRem(ctx, s.subsOfFeedKey(f), fromID)
+				p.SAdd(ctx, s.subsOfFeedKey(f), toID)
+			}
+		}), inSlot(func(p redis.Pipeliner) {
 			p.Del(ctx, src.hash, src.feeds, src.alerts, src.digest, src.channels)
-			return nil
-		})
+			p.Set(ctx, src.moved, toID, movedTTL)
+		}))
 	}, src.hash, src.feeds, src.alerts, src.digest, src.channels)
 	if err != nil {
 		return fmt.Errorf("migrate chat %d to %d: %w", from, to, err)
 	}
 	// The alerts moved to the new id: every replica's index must follow.
 	return s.NotifyAlertsChanged(ctx, from, to)
+}
+
+// movedTTL is how long a migrated group's old id points to its new one: as
+// long as a job queued for the old id can wait (stories live 72 hours).
+const movedTTL = 7 * 24 * time.Hour
+
+// MigratedTo returns the id chat id was migrated to, if it was (within the
+// last week): jobs queued for the old id follow the chat there.
+func (s *Store) MigratedTo(ctx context.Context, id int64) (int64, bool, error) {
+	v, err := s.rdb.Get(ctx, s.chatKeySet(id).moved).Result()
+	if errors.Is(err, redis.Nil) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("migration of chat %d: %w", id, err)
+	}
+	to, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || to == 0 {
+		return 0, false, nil
+	}
+	return to, true, nil
 }
 
 func toAny(ss []string) []any {

@@ -170,7 +170,7 @@ func TestChats_DeleteRemovesEveryKeyAndReverseIndex(t *testing.T) {
 	if err := s.DeleteChat(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
-	keys, err := rdb.Keys(ctx, prefix+"*{3}*").Result()
+	keys, err := storetest.Keys(ctx, rdb, prefix+"*{3}*")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,8 +207,11 @@ func TestChats_MigrateMovesEveryKey(t *testing.T) {
 	if err := s.MigrateChat(ctx, from, to); err != nil {
 		t.Fatal(err)
 	}
-	if keys, _ := rdb.Keys(ctx, prefix+"*{-555}*").Result(); len(keys) != 0 {
-		t.Errorf("keys of the old chat left: %v", keys)
+	if keys, _ := storetest.Keys(ctx, rdb, prefix+"*{-555}*"); len(keys) != 1 || keys[0] != prefix+"chat:{-555}:moved" {
+		t.Errorf("keys of the old chat left: %v, want only the pointer to the new id", keys)
+	}
+	if got, ok, err := s.MigratedTo(ctx, from); err != nil || !ok || got != to {
+		t.Errorf("MigratedTo(old) = %d, %v, %v; want %d", got, ok, err, to)
 	}
 	c, ok, err := s.Chat(ctx, to)
 	if err != nil || !ok {

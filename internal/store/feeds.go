@@ -72,14 +72,16 @@ func (s *Store) RegisterFeed(ctx context.Context, src news.Source) error {
 	if kind == "" {
 		kind = news.KindFeed
 	}
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	// The feed first, then its place in the schedule: a due entry always
+	// has its feed, and registering again completes a half-done registration.
+	err := s.write(ctx, inSlot(func(p redis.Pipeliner) {
 		p.HSet(ctx, s.feedKey(src.ID),
 			ffURL, src.URL, ffTitle, src.Name, ffLang, src.Language, ffCountry, src.Country,
 			ffKind, string(kind), ffCharset, src.Charset, ffSelector, src.Selector,
 			ffMigration, boolField(src.MigrationSpecific), ffVerified, boolField(src.Verified))
+	}), inSlot(func(p redis.Pipeliner) {
 		p.ZAddNX(ctx, s.dueKey(), redis.Z{Score: 0, Member: src.ID})
-		return nil
-	})
+	}))
 	if err != nil {
 		return fmt.Errorf("register feed %s: %w", src.ID, err)
 	}
@@ -153,11 +155,11 @@ func (s *Store) Feeds(ctx context.Context) ([]news.FeedState, error) {
 // RemoveFeed deletes a feed with its lease and seen keys and unschedules it.
 // Subscriptions (feed:{id}:subs) belong to the chats and are left alone.
 func (s *Store) RemoveFeed(ctx context.Context, id string) error {
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	err := s.write(ctx, inSlot(func(p redis.Pipeliner) {
 		p.ZRem(ctx, s.dueKey(), id)
+	}), inSlot(func(p redis.Pipeliner) {
 		p.Del(ctx, s.feedKey(id), s.seenKey(id), s.leaseKey(id))
-		return nil
-	})
+	}))
 	if err != nil {
 		return fmt.Errorf("remove feed %s: %w", id, err)
 	}
@@ -185,17 +187,26 @@ func (s *Store) DueFeeds(ctx context.Context, now time.Time, limit int) ([]strin
 	return ids, nil
 }
 
+// acquireLease takes a free lease (SET NX PX) or retakes one the same owner
+// still holds, extending it: an owner whose release was lost to a Redis
+// blip must not be locked out of its own feed until the lease expires.
+var acquireLease = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+  redis.call("PEXPIRE", KEYS[1], ARGV[2])
+  return 1
+end
+if redis.call("SET", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return 1 end
+return 0`)
+
 // AcquireFeedLease takes the feed's poll lease for owner (a replica id) for
-// ttl with SET NX PX; it reports false when another owner holds it.
+// ttl; it reports false when another owner holds it. An owner that holds it
+// already (its release failed while Redis was away) takes it again.
 func (s *Store) AcquireFeedLease(ctx context.Context, id, owner string, ttl time.Duration) (bool, error) {
-	err := s.rdb.SetArgs(ctx, s.leaseKey(id), owner, redis.SetArgs{Mode: "NX", TTL: ttl}).Err()
-	if errors.Is(err, redis.Nil) {
-		return false, nil
-	}
+	n, err := acquireLease.Run(ctx, s.rdb, []string{s.leaseKey(id)}, owner, max(ttl.Milliseconds(), 1)).Int()
 	if err != nil {
 		return false, fmt.Errorf("lease feed %s: %w", id, err)
 	}
-	return true, nil
+	return n == 1, nil
 }
 
 // releaseLease deletes the lease only when owner still holds it, so a
@@ -308,11 +319,11 @@ func (s *Store) RecordPoll(ctx context.Context, id string, r news.PollRecord) er
 	if r.SetValidators {
 		fields = append(fields, ffETag, r.ETag, ffLastModified, r.LastModified, ffBodyHash, r.BodyHash)
 	}
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	err := s.write(ctx, inSlot(func(p redis.Pipeliner) {
 		recordPoll.Eval(ctx, p, []string{s.feedKey(id)}, fields...)
+	}), inSlot(func(p redis.Pipeliner) {
 		p.ZAddXX(ctx, s.dueKey(), redis.Z{Score: float64(ms(r.NextPoll)), Member: id})
-		return nil
-	})
+	}))
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("record poll of feed %s: %w", id, err)
 	}

@@ -188,3 +188,27 @@ func TestLease_RefusesRequestsRedisWouldMisread(t *testing.T) {
 		t.Errorf("a refused request wrote %d key(s)", n)
 	}
 }
+
+// A replica whose lease release was lost (Redis went away mid-poll) takes
+// its own lease again after reconnecting instead of waiting for it to
+// expire; another replica still cannot.
+func TestFeeds_OwnerRetakesItsUnreleasedLease(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if ok, err := s.AcquireFeedLease(ctx, "f1", "replica-a", 150*time.Second); err != nil || !ok {
+		t.Fatalf("first acquire: %v %v", ok, err)
+	}
+	// The release never reached Redis. The next poll:
+	if ok, err := s.AcquireFeedLease(ctx, "f1", "replica-a", 150*time.Second); err != nil || !ok {
+		t.Errorf("the holder could not retake its own lease: %v %v", ok, err)
+	}
+	if ok, err := s.AcquireFeedLease(ctx, "f1", "replica-b", 150*time.Second); err != nil || ok {
+		t.Errorf("another replica took a held lease: %v %v", ok, err)
+	}
+	if released, err := s.ReleaseFeedLease(ctx, "f1", "replica-a"); err != nil || !released {
+		t.Errorf("release after the retake: %v %v", released, err)
+	}
+	if ok, err := s.AcquireFeedLease(ctx, "f1", "replica-b", time.Second); err != nil || !ok {
+		t.Errorf("the released lease was not free: %v %v", ok, err)
+	}
+}

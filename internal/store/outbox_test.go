@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/migrawatch/migrawatch/internal/store/storetest"
+	"github.com/redis/go-redis/v9"
 )
 
 func newDeliveryStore(t *testing.T) *Store {
@@ -190,5 +191,74 @@ func TestRateLimit_GCRASpacesAndHolds(t *testing.T) {
 	w, _, _ = s.Reserve(ctx, now, []news.RateLimit{global, {Scope: news.ScopeChat, ID: "11", Interval: time.Second}}, time.Minute)
 	if w != 30*time.Second {
 		t.Errorf("after hold wait %v, want 30s", w)
+	}
+}
+
+func TestOutbox_QueuesOfEarlierVersionsAreRenamedWithTheirJobs(t *testing.T) {
+	rdb, prefix := storetest.Redis(t)
+	s := New(rdb, prefix)
+	ctx := context.Background()
+	old := s.key("outbox")
+	if err := s.rdb.XGroupCreateMkStream(ctx, old, OutboxGroup, "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: old, Values: jobValues(news.OutboxJob{ChatID: 7, StoryID: "s"})})
+	s.rdb.ZAdd(ctx, s.key("outbox", "delayed"), redis.Z{Score: 1, Member: `{"chat":8,"story":"t"}`})
+	if err := s.EnsureOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := s.ReadJobs(ctx, "c", 10, 0)
+	if err != nil || len(jobs) != 1 || jobs[0].ChatID != 7 {
+		t.Errorf("jobs after the rename: %+v %v", jobs, err)
+	}
+	if n, _ := s.PromoteDue(ctx, time.Now(), 10); n != 1 {
+		t.Errorf("delayed jobs after the rename: %d, want 1", n)
+	}
+}
+
+func TestOutbox_OneSenderAtATimeClaimsAMessage(t *testing.T) {
+	s := newDeliveryStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	claim := func(owner string, at time.Time) news.SendClaim {
+		t.Helper()
+		c, _, err := s.ClaimSend(ctx, 42, "story", owner, at, 2*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if c := claim("a", now); c != news.SendClaimed {
+		t.Fatalf("first claim: %d", c)
+	}
+	if c := claim("b", now.Add(time.Second)); c != news.SendBusy {
+		t.Errorf("a second sender while the first holds it: %d, want busy", c)
+	}
+	if c := claim("a", now.Add(time.Second)); c != news.SendClaimed {
+		t.Errorf("the holder again: %d, want claimed", c)
+	}
+	if c := claim("b", now.Add(4*time.Second)); c != news.SendClaimed {
+		t.Errorf("after the holder's claim ran out: %d, want claimed", c)
+	}
+	if err := s.ReleaseSend(ctx, 42, "story", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if c := claim("c", now.Add(4*time.Second)); c != news.SendBusy {
+		t.Errorf("a release by a former holder freed b's claim: %d", c)
+	}
+	if err := s.ReleaseSend(ctx, 42, "story", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, sent, _ := s.WasSent(ctx, 42, "story"); sent {
+		t.Error("a released claim reads as sent")
+	}
+	if c := claim("c", now.Add(5*time.Second)); c != news.SendClaimed {
+		t.Fatalf("after the release: %d", c)
+	}
+	if err := s.MarkSent(ctx, 42, "story", 777, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if c, id, _ := s.ClaimSend(ctx, 42, "story", "d", now.Add(time.Hour), time.Second); c != news.SendDone || id != 777 {
+		t.Errorf("after the send: %d %d, want done with the message id", c, id)
 	}
 }

@@ -72,7 +72,7 @@ func TestStore_DeliveriesCountsPerMinuteFromSince(t *testing.T) {
 	if ttl := rdb.TTL(ctx, prefix+"stats:sent:2026-11-20T15").Val(); ttl <= 0 || ttl > 25*time.Hour {
 		t.Errorf("delivery bucket TTL = %v, want a day or so", ttl)
 	}
-	keys, err := rdb.Keys(ctx, prefix+"stats:sent:*").Result()
+	keys, err := storetest.Keys(ctx, rdb, prefix+"stats:sent:*")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestStore_LastDeliveryKeepsTheLatestPerChat(t *testing.T) {
 		t.Errorf("LastDelivery(group) = %v, %v, %v", got, ok, err)
 	}
 	// Compact: one hash for every chat, not a key per chat.
-	keys, err := rdb.Keys(ctx, prefix+"*").Result()
+	keys, err := storetest.Keys(ctx, rdb, prefix+"*")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,178 +1,200 @@
 package summarize
 
-import "strings"
+import (
+	"strings"
 
-// Gender of a speaker as the grammar shows it.
-const (
-	genderUnknown = 0
-	genderMale    = 1
-	genderFemale  = 2
-	genderPlural  = 3
+	"github.com/migrawatch/migrawatch/internal/news"
 )
 
-// cueKind says how a speech cue relates to its subject.
+// Cue kinds: how a word of the sentence points at a speaker.
 const (
-	cueVerb       = iota + 1 // a speech verb: the subject is next to it
-	cueParticiple            // Arabic circumstantial participle (قائلا، مضيفا): the sentence's subject
-	cuePrep                  // "according to X", "selon X", "حسب X": X follows
+	cueVerb   = iota + 1 // a finite speech verb: its subject speaks
+	cueGerund            // adding, ajoutant, مضيفا: the clause's subject speaks
+	cueInfin             // an infinitive (a tenu à préciser)
+	cuePrep              // according to X, selon X, حسب X: X speaks
+	cueColon             // "X: «...»"
+	cueNoun              // a noun of saying after its speaker (عن المسؤول قوله)
 )
 
+// cue is one speech cue of a sentence.
 type cue struct {
-	kind   int
+	k, end       int // token range of the cue
+	kind         int
+	tier         int
+	gender       int  // the gender the verb or its pronoun marks
+	pronoun      bool // the subject is a pronoun (dit-il, he said, elle a déclaré)
+	continuation bool
+}
+
+// Inverted subject pronouns glued to a French verb (dit-il, a-t-elle).
+var invertedPronouns = []struct {
+	suffix string
 	gender int
+}{
+	{"-t-il", genderMale}, {"-t-elle", genderFemale}, {"-t-ils", genderPlural}, {"-t-elles", genderPlural},
+	{"-t-on", genderUnknown}, {"-il", genderMale}, {"-elle", genderFemale}, {"-ils", genderPlural},
+	{"-elles", genderPlural}, {"-on", genderUnknown},
 }
 
-// English speech verbs (folded).
-var enVerbs = words("said says say added adds told tells explained explains insisted insists argued argues " +
-	"stated states noted notes warned warns continued continues asked asks replied replies wrote writes " +
-	"commented comments admitted admits claimed claims declared declares announced announces recalled recalls " +
-	"concluded concludes confirmed confirms acknowledged acknowledges stressed stresses emphasised emphasized " +
-	"observed observes suggested suggests urged urges conceded concedes called describes described " +
-	"remarked remarks responded responds disputed disputes contended contends maintained maintains " +
-	"explaining saying adding arguing warning insisting noting stressing asking telling")
-
-// English cues that start a prepositional attribution ("according to X").
-var enPreps = map[string]bool{"according": true}
-
-// French speech verbs, finite or participle, folded; "a"/"avait"/"ont" auxiliaries are skipped.
-var frVerbs = words("declare declarent declarait ajoute ajoutent ajoutait indique indiquent indiquait " +
-	"souligne soulignent soulignait precise precisent precisait explique expliquent expliquait " +
-	"affirme affirment affirmait assure assurent assurait estime estiment estimait retorque lache " +
-	"reconnait reconnu annonce annoncent annoncait poursuit poursuivent poursuivait dit disent disait " +
-	"raconte racontent confie confient observe observent releve relevent tranche deplore deplorent " +
-	"regrette regrettent exclame indigne insurge rencherit insiste considere considerent confirme " +
-	"confirment detaille commente enumere avance lance interroge conclut repete repetent resume note " +
-	"martele glisse souvient temoigne previent soutient juge denonce denoncent rappelle rappellent " +
-	"explique-t-il explique-t-elle " +
-	"declare ajoute indique souligne precise explique affirme assure estime retorque lache annonce " +
-	"avoue confie raconte observe temoigne insiste rappele rappelle interroge commente martele " +
-	"ecrit ecrivent repond repondent reagi reagit admet admis prevenu souligne constate constatent " +
-	"insistait soulignait prevenait s'exclame s'indigne s'insurge suggere commence deduit temperait " +
-	"s'inquiete inquiete explique concede")
-
-// French cues that start a prepositional attribution.
-var frPreps = map[string]bool{"selon": true, "d'apres": true}
-
-// Arabic speech verbs and participles (folded, without a leading و or ف).
-var arCues = map[string]cue{}
-
-func init() {
-	masc := "قال يقول اضاف يضيف اكد يؤكد اوضح يوضح صرح يصرح اشار يشير اعتبر يعتبر تابع يتابع ذكر يذكر " +
-		"اعلن يعلن شدد يشدد اخبر يخبر اجاب يجيب راي يري استنتج لاحظ يلاحظ استدرك افاد يفيد اعترف يعترف " +
-		"روي يروي تحدث يتحدث شرح يشرح وصف يصف حذر يحذر طالب يطالب دعا يدعو كشف يكشف ختم يختم " +
-		"اتهم يتهم انتقد ينتقد بادر رد يرد علق يعلق"
-	fem := "قالت تقول اضافت تضيف اكدت تؤكد اوضحت توضح صرحت تصرح اشارت تشير اعتبرت تعتبر تابعت تتابع " +
-		"ذكرت تذكر اعلنت تعلن شددت تشدد اخبرت تخبر اجابت تجيب رات تري استنتجت لاحظت تلاحظ افادت تفيد " +
-		"اعترفت تعترف روت تروي تحدثت تتحدث شرحت تشرح وصفت تصف حذرت تحذر طالبت تطالب دعت تدعو كشفت تكشف " +
-		"اتهمت تتهم انتقدت تنتقد بادرت ردت علقت تعلق"
-	plural := "قالوا يقولون اضافوا اكدوا اوضحوا اعتبروا ذكروا اعلنوا"
-	for _, w := range strings.Fields(masc) {
-		arCues[fold(w)] = cue{cueVerb, genderMale}
-	}
-	for _, w := range strings.Fields(fem) {
-		// Present-tense feminine forms start with ت, which also starts some
-		// masculine past forms (تابع، تحدث): keep the masculine reading.
-		if _, ok := arCues[fold(w)]; !ok {
-			arCues[fold(w)] = cue{cueVerb, genderFemale}
+// splitInverted splits "explique-t-elle" into "explique" and the pronoun's
+// gender; ok is false for a word without an inverted pronoun.
+func splitInverted(f string) (string, int, bool) {
+	for _, p := range invertedPronouns {
+		if base, ok := strings.CutSuffix(f, p.suffix); ok && base != "" {
+			return base, p.gender, true
 		}
 	}
-	for _, w := range strings.Fields(plural) {
-		arCues[fold(w)] = cue{cueVerb, genderPlural}
-	}
-	for _, w := range strings.Fields("قائلا مضيفا مشيرا مؤكدا موضحا معتبرا متابعا") {
-		arCues[fold(w)] = cue{cueParticiple, genderMale}
-	}
-	for _, w := range strings.Fields("قائله مضيفه مشيره مؤكده موضحه معتبره متابعه") {
-		arCues[fold(w)] = cue{cueParticiple, genderFemale}
-	}
-	for _, w := range strings.Fields("حسب بحسب وفق وفقا نقلا") {
-		arCues[fold(w)] = cue{cuePrep, genderUnknown}
-	}
+	return f, genderUnknown, false
 }
 
-// words builds a lexicon from a space-separated list, folded like the text.
-func words(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		m[fold(w)] = true
-	}
-	return m
-}
-
-// arCue looks up an Arabic word (folded) as a speech cue, allowing a leading
-// conjunction و or ف and an object pronoun (أخبرني، بادرتني).
-func arCue(w string) (cue, bool) {
-	for _, cand := range arVariants(w) {
-		if c, ok := arCues[cand]; ok {
-			return c, true
+// findCues lists the speech cues of a sentence's tokens.
+func findCues(ts []tok, lang string, lx *lexicon) []cue {
+	var out []cue
+	for k := 0; k < len(ts); k++ {
+		t := ts[k]
+		if t.kind == tkPunct && t.text == ":" && k+1 < len(ts) && ts[k+1].kind == tkQuote {
+			out = append(out, cue{k: k, end: k + 1, kind: cueColon, tier: tierSay})
+			continue
 		}
-	}
-	return cue{}, false
-}
-
-func arVariants(w string) []string {
-	out := []string{w}
-	for _, p := range []string{"و", "ف"} {
-		if strings.HasPrefix(w, p) && len(w) > len(p)+4 {
-			out = append(out, strings.TrimPrefix(w, p))
+		if t.kind != tkWord {
+			continue
 		}
-	}
-	n := len(out)
-	for _, v := range out[:n] {
-		for _, s := range []string{"ني", "نا", "ه"} {
-			if strings.HasSuffix(v, s) && len(v) > len(s)+4 {
-				out = append(out, strings.TrimSuffix(v, s))
-			}
+		if e, ok := prepAt(ts, k, lang, lx); ok {
+			out = append(out, cue{k: k, end: e, kind: cuePrep, tier: tierSay})
+			k = e - 1
+			continue
+		}
+		if c, ok := verbAt(ts, k, lang, lx); ok {
+			out = append(out, c)
+		} else if _, ok := arLookup(t.f, lx.speechNouns); ok && lang == news.Arabic {
+			out = append(out, cue{k: k, end: k + 1, kind: cueNoun, tier: tierSay})
 		}
 	}
 	return out
 }
 
-// Speaker words that are documents, not people: a quote attributed to them
-// is not shown, since the article rarely says whose document it is.
-var documentWords = words("statement letter report release communique communiqué document article study " +
-	"slogan slogans affiche affiches banderole banderoles pancarte pancartes sign signs banner banners " +
-	"rapport lettre courrier texte etude البيان بيان التقرير تقرير الرساله رساله")
-
-// isDocument reports whether a folded word names a document (بيانها too).
-func isDocument(f string) bool {
-	if documentWords[f] {
-		return true
+// prepAt matches an attribution preposition at k and returns its end.
+func prepAt(ts []tok, k int, lang string, lx *lexicon) (int, bool) {
+	f := ts[k].f
+	if lang == news.Arabic {
+		if _, ok := arLookup(f, lx.preps); ok {
+			return k + 1, true
+		}
+	} else if lx.preps[f] && f != "pour" {
+		return k + 1, true
+	} else if f == "pour" && k+1 < len(ts) && ts[k+1].kind == tkWord && k+2 < len(ts) && ts[k+2].kind == tkPunct && ts[k+2].text == "," {
+		// "Pour Me Comte, « ... »": pour and a name closed by a comma.
+		return k + 1, true
 	}
-	for _, w := range []string{"بيان", "البيان", "وبيان"} {
-		if strings.HasPrefix(f, w) && len(f) <= len(w)+4 {
-			return true
+	for _, ph := range lx.prepPhrases {
+		if phraseAt(ts, k, ph, lang) {
+			return k + len(ph), true
 		}
 	}
-	return false
+	return k, false
 }
 
-// Honorifics dropped from speaker names (folded).
-var honorifics = words("mr mr. mrs mrs. ms ms. miss dr dr. sir lady lord me me. m. mme mme. mlle prof prof. " +
-	"السيد السيده الدكتور الدكتوره الاستاذ الاستاذه الشيخ العميد اللواء العقيد الفريق المستشار")
-
-// Pronouns by language (folded) and the gender they carry.
-var pronouns = map[string]int{
-	"he": genderMale, "she": genderFemale, "they": genderPlural,
-	"il": genderMale, "elle": genderFemale, "ils": genderPlural, "elles": genderPlural,
-	"هو": genderMale, "هي": genderFemale,
+func phraseAt(ts []tok, k int, ph []string, lang string) bool {
+	if k+len(ph) > len(ts) {
+		return false
+	}
+	for x, w := range ph {
+		t := ts[k+x]
+		if t.kind != tkWord {
+			return false
+		}
+		if t.f != w && !(lang == news.Arabic && x == 0 && strings.TrimPrefix(t.f, "و") == w) {
+			return false
+		}
+	}
+	return true
 }
 
-// Role words: a definite subject made of these names a person the article
-// introduced earlier ("the home secretary", "l'avocat", "المتحدث").
-var roleWords = words("secretary minister president director chairman chairwoman chair chief executive officer " +
-	"spokesman spokeswoman spokesperson coach manager captain striker keeper defender professor judge mayor " +
-	"governor senator ambassador commissioner chancellor leader head official lawyer attorney prosecutor " +
-	"volunteer mother father teacher student founder ceo boss historian researcher " +
-	"ministre president presidente directeur directrice porte-parole avocat avocate juge maire prefet prefete " +
-	"commissaire policier enqueteur universitaire orthophoniste enseignante enseignant chercheur chercheuse " +
-	"historien militant militante depute deputee coordinatrice coordinateur representant representante " +
-	"responsable secretaire fondateur fondatrice patron patronne etudiant etudiante " +
-	"المتحدث المتحدثه الرئيس الرئيسه رئيس رئيسه الوزير الوزيره وزير وزيره المدير المديره مدير مديره الدبلوماسي " +
-	"المسؤول المسؤوله السفير النائب النائبه القاضي المحامي المحاميه الناطق الحقوقي الحقوقيه الخبير المستشار")
+// verbAt matches a speech verb at k: a form of the lexicon, with a glued
+// conjunction (وقال) in Arabic or an inverted pronoun (dit-il) or reflexive
+// (s'exclame) in French; a form right after a determiner is a noun (le juge).
+func verbAt(ts []tok, k int, lang string, lx *lexicon) (cue, bool) {
+	f := ts[k].f
+	c := cue{k: k, end: k + 1}
+	var vf verbForm
+	ok := false
+	if lang == news.Arabic {
+		// The word, or the word without a glued و or ف; never without the
+		// article: المتحدثة is a noun, not the participle متحدثة.
+		vf, ok = arVerb(f, lx)
+	} else {
+		base, g, inv := splitInverted(f)
+		base = strings.TrimPrefix(strings.TrimPrefix(base, "s'"), "se ")
+		if vf, ok = lx.verbs[base]; ok && inv {
+			c.pronoun, c.gender = true, g
+		}
+		if ok && k > 0 && ts[k-1].kind == tkWord && (lx.determiners[ts[k-1].f] || lx.nounMarkers[ts[k-1].f]) {
+			// "le juge", "in protests": a noun, not a verb.
+			return cue{}, false
+		}
+	}
+	if !ok {
+		return cue{}, false
+	}
+	c.tier, c.continuation = vf.tier, vf.continuation
+	if !c.pronoun {
+		c.gender = vf.gender
+	}
+	switch vf.kind {
+	case formGerund:
+		c.kind = cueGerund
+	case formInfinitive:
+		c.kind = cueInfin
+	default:
+		c.kind = cueVerb
+	}
+	if lang != news.Arabic && !c.pronoun {
+		c.pronoun, c.gender = pronounSubject(ts, k, lx, c.gender)
+	}
+	return c, true
+}
 
-// Words that, just before a quoted span, make it a title or a name rather
-// than someone's words ("a study entitled", "un film intitulé", "بعنوان").
-var titleWordsBefore = words("intitule intitulee intitules intitulees titre titree baptise baptisee nomme nommee " +
-	"appele appelee surnom surnomme entitled titled called named dubbed headlined " +
-	"بعنوان عنوانه اسم باسم فيلم مسلسل كتاب روايه برنامج مشروع مسابقه حمله هاشتاغ شعار مبادره")
+// pronounSubject finds a pronoun subject next to a Latin verb: "il a
+// déclaré", "he said", "said she", "a-t-elle ajouté".
+func pronounSubject(ts []tok, k int, lx *lexicon, g int) (bool, int) {
+	for b := k - 1; b >= 0 && b >= k-3; b-- {
+		t := ts[b]
+		if t.kind != tkWord {
+			break
+		}
+		if pg, ok := lx.pronouns[t.f]; ok && lx.subjPronouns[t.f] {
+			return true, pg
+		}
+		if _, pg, inv := splitInverted(t.f); inv {
+			return true, pg
+		}
+	}
+	if k+1 < len(ts) && ts[k+1].kind == tkWord {
+		if pg, ok := lx.pronouns[ts[k+1].f]; ok && lx.subjPronouns[ts[k+1].f] {
+			return true, pg
+		}
+	}
+	return false, g
+}
+
+// Object pronouns glued to an Arabic verb (أخبرني، أبلغهم).
+var arObjectSuffixes = []string{"ني", "نا", "ه", "ها", "هم", "كم"}
+
+// arVerb looks an Arabic word up as a speech verb: as written, without a
+// glued و or ف, and without an object pronoun; never without the article
+// (المتحدثة is a noun, not the participle متحدثة).
+func arVerb(f string, lx *lexicon) (verbForm, bool) {
+	for _, s := range []string{f, strings.TrimPrefix(f, "و"), strings.TrimPrefix(f, "ف")} {
+		if vf, ok := lx.verbs[s]; ok {
+			return vf, true
+		}
+		for _, suf := range arObjectSuffixes {
+			if b, ok := strings.CutSuffix(s, suf); ok && len(b) >= 6 {
+				if vf, ok := lx.verbs[b]; ok && vf.kind == formFinite {
+					return vf, true
+				}
+			}
+		}
+	}
+	return verbForm{}, false
+}

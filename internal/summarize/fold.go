@@ -11,7 +11,7 @@ import (
 // fold gives the matching form of a string: textproc.Normalize (MigraWatch's
 // one normalization), with typographic apostrophes made ASCII so elisions
 // (l’avocat) read like l'avocat; ASCII-only strings take a lower-casing fast
-// path that gives the same result. Cue lexicons are folded the same way.
+// path that gives the same result. Lexicons are folded the same way.
 func fold(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -23,11 +23,8 @@ func fold(s string) string {
 
 var apostrophes = strings.NewReplacer("’", "'", "ʼ", "'", "‘", "'")
 
-// foldWords folds s and splits it into words, punctuation acting as spaces
-// (apostrophes and hyphens inside words are kept).
-func foldWords(s string) []string { return splitFolded(fold(s)) }
-
-// splitFolded splits folded text into words.
+// splitFolded splits folded text into words (apostrophes and hyphens inside
+// words are kept).
 func splitFolded(f string) []string {
 	return strings.FieldsFunc(f, func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '-')
@@ -59,8 +56,12 @@ func firstRune(s string) rune {
 	return r
 }
 
-// isCapitalized reports whether a Latin-script word starts with an upper-case letter.
-func isCapitalized(w string) bool {
-	r := firstRune(w)
-	return unicode.IsUpper(r)
+// isCapitalized reports whether a word starts with an upper-case letter.
+func isCapitalized(w string) bool { return unicode.IsUpper(firstRune(w)) }
+
+// lastNonSpaceRune returns the last rune of s that is not a space.
+func lastNonSpaceRune(s string) rune {
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }

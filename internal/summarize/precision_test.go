@@ -14,10 +14,7 @@ import (
 // so several cases want no quote at all; the others pin real names and
 // bodies the guards must keep.
 func TestQuotes_SpeakerSpanGuards(t *testing.T) {
-	tests := []struct {
-		name, lang, text string
-		want             []news.Quote
-	}{
+	tests := []quoteCase{
 		// A name taken from the end of a long subject.
 		{
 			name: "ar masdar with ب ends the subject (بضرورة), the object noun is cut",
@@ -165,17 +162,5 @@ func TestQuotes_SpeakerSpanGuards(t *testing.T) {
 			want: []news.Quote{{Text: "We will process every claim within six months from now,", Speaker: "Smith"}},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := Summarize("", tc.text, tc.lang).Quotes
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %d quotes %+v, want %d %+v", len(got), got, len(tc.want), tc.want)
-			}
-			for i, w := range tc.want {
-				if got[i].Text != w.Text || got[i].Speaker != w.Speaker {
-					t.Errorf("quote %d: got (%q, %q), want (%q, %q)", i, got[i].Text, got[i].Speaker, w.Text, w.Speaker)
-				}
-			}
-		})
-	}
+	checkQuoteCases(t, tests)
 }

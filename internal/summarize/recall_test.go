@@ -12,10 +12,19 @@ import (
 // a description, kunyas, the author named in the next sentence, a short
 // opening phrase, long Arabic subjects, "the same source", and documents.
 func TestQuotes_RecallRules(t *testing.T) {
-	tests := []struct {
-		name, lang, text string
-		want             []news.Quote
-	}{
+	tests := []quoteCase{
+		{
+			name: "fr the lawyer is the one called Me",
+			lang: news.French,
+			text: "Me Antoine Lemaire défend l'un des quatre mis en examen.\n\nSon client était au travail ce soir-là. « Il a été interrogé plusieurs fois dans cette affaire, sans aucune suite », précise l'avocat.",
+			want: []news.Quote{{Text: "Il a été interrogé plusieurs fois dans cette affaire, sans aucune suite", Speaker: "Antoine Lemaire"}},
+		},
+		{
+			name: "fr the circumstance after a described speaker is not part of it",
+			lang: news.French,
+			text: "La réunion a duré trois heures à la préfecture.\n\n« Nous allons continuer nos actions jusqu'à la fin du mois », a déclaré un porte-parole du collectif avant de quitter les lieux.",
+			want: []news.Quote{{Text: "Nous allons continuer nos actions jusqu'à la fin du mois", Speaker: "un porte-parole du collectif"}},
+		},
 		{
 			name: "fr pull quote takes the speaker of the quote it repeats",
 			lang: news.French,
@@ -218,17 +227,5 @@ func TestQuotes_RecallRules(t *testing.T) {
 			},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := Summarize("", tc.text, tc.lang).Quotes
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %d quotes %+v, want %d %+v", len(got), got, len(tc.want), tc.want)
-			}
-			for i, w := range tc.want {
-				if got[i].Text != w.Text || got[i].Speaker != w.Speaker {
-					t.Errorf("quote %d: got (%q, %q), want (%q, %q)", i, got[i].Text, got[i].Speaker, w.Text, w.Speaker)
-				}
-			}
-		})
-	}
+	checkQuoteCases(t, tests)
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/migrawatch/migrawatch/internal/textproc"
 )
 
 // Token kinds of a sentence skeleton.
@@ -22,37 +24,39 @@ type tok struct {
 	start, end int
 }
 
-// tokenize turns one sentence into a skeleton: words, punctuation, and each
-// quoted span as a single token.
-func tokenize(text string, s sentence, spans []span) []tok {
-	return tokenizeCached(text, s, spans, nil)
+// tokenizer turns sentences into skeletons: words, punctuation, and each
+// quoted span as a single token. It caches folded words (words repeat a lot
+// within an article).
+type tokenizer struct {
+	text  string
+	spans []textproc.QuoteSpan
+	cache map[string]string
 }
 
-// tokenizeCached is tokenize with a cache of folded words (words repeat a lot
-// within an article).
-func tokenizeCached(text string, s sentence, spans []span, cache map[string]string) []tok {
-	foldW := func(w string) string {
-		if cache == nil {
-			return fold(w)
-		}
-		f, ok := cache[w]
-		if !ok {
-			f = fold(w)
-			cache[w] = f
-		}
-		return f
+func (tz *tokenizer) fold(w string) string {
+	f, ok := tz.cache[w]
+	if !ok {
+		f = fold(w)
+		tz.cache[w] = f
 	}
+	return f
+}
+
+// tokens tokenizes text[start:end]; quoted spans that open inside it are
+// single tokens.
+func (tz *tokenizer) tokens(start, end int) []tok {
+	text := tz.text
 	var out []tok
 	si := 0
-	for si < len(spans) && spans[si].open < s.start {
+	for si < len(tz.spans) && tz.spans[si].Open < start {
 		si++
 	}
-	for i := s.start; i < s.end; {
-		if si < len(spans) && spans[si].open == i {
-			sp := spans[si]
-			out = append(out, tok{text: text[sp.start:sp.end], f: fold(text[sp.start:sp.end]), kind: tkQuote, q: si, start: sp.open, end: sp.close})
+	for i := start; i < end; {
+		if si < len(tz.spans) && tz.spans[si].Open == i {
+			sp := tz.spans[si]
+			out = append(out, tok{text: text[sp.Start:sp.End], f: fold(text[sp.Start:sp.End]), kind: tkQuote, q: si, start: sp.Open, end: sp.Close})
 			si++
-			i = sp.close
+			i = sp.Close
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -60,68 +64,65 @@ func tokenizeCached(text string, s sentence, spans []span, cache map[string]stri
 		case unicode.IsSpace(r):
 			i += size
 		case isWordRune(r):
-			j := i + size
-			for j < s.end {
-				if si < len(spans) && spans[si].open == j {
-					break
-				}
-				r2, s2 := utf8.DecodeRuneInString(text[j:])
-				if isWordRune(r2) {
-					j += s2
-					continue
-				}
-				// Apostrophes, hyphens and inner dots join letters (l'avocat, a-t-il, U.K).
-				if r2 == '\'' || r2 == '’' || r2 == '-' || r2 == '.' {
-					r3 := runeAt(text, j+s2)
-					if j+s2 < s.end && isWordRune(r3) && !(r2 == '.' && !unicode.IsUpper(r3)) {
-						j += s2
-						continue
-					}
-				}
-				break
-			}
+			j := wordEnd(text, i, end, tz.nextOpen(si))
 			w := text[i:j]
-			out = append(out, tok{text: w, f: foldW(w), kind: tkWord, start: i, end: j})
+			out = append(out, tok{text: w, f: tz.fold(w), kind: tkWord, start: i, end: j})
 			i = j
 		default:
-			w := text[i : i+size]
-			out = append(out, tok{text: w, f: w, kind: tkPunct, start: i, end: i + size})
+			out = append(out, tok{text: text[i : i+size], f: text[i : i+size], kind: tkPunct, start: i, end: i + size})
 			i += size
 		}
 	}
 	return out
 }
 
+func (tz *tokenizer) nextOpen(si int) int {
+	if si < len(tz.spans) {
+		return tz.spans[si].Open
+	}
+	return -1
+}
+
+// wordEnd finds the end of the word starting at i: letters and digits, with
+// apostrophes, hyphens and inner dots joining letters (l'avocat, a-t-il, U.K).
+func wordEnd(text string, i, end, stop int) int {
+	_, size := utf8.DecodeRuneInString(text[i:])
+	j := i + size
+	for j < end && j != stop {
+		r2, s2 := utf8.DecodeRuneInString(text[j:])
+		if isWordRune(r2) {
+			j += s2
+			continue
+		}
+		if r2 == '\'' || r2 == '’' || r2 == '-' || r2 == '.' {
+			r3 := runeAt(text, j+s2)
+			if j+s2 < end && isWordRune(r3) && !(r2 == '.' && !unicode.IsUpper(r3)) {
+				j += s2
+				continue
+			}
+		}
+		break
+	}
+	return j
+}
+
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == 'ـ'
 }
 
-// joinToks rebuilds the original text of a token run, quoted spans without marks.
+// runeAt returns the rune starting at byte i (0 at the end of the text).
+func runeAt(text string, i int) rune {
+	if i >= len(text) {
+		return 0
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return r
+}
+
+// joinToks rebuilds the original text of a token run.
 func joinToks(text string, ts []tok) string {
 	if len(ts) == 0 {
 		return ""
 	}
-	var b strings.Builder
-	for i, t := range ts {
-		if i > 0 && ts[i-1].end < t.start {
-			b.WriteByte(' ')
-		}
-		b.WriteString(t.text)
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// splitComma splits a token run at commas (Latin and Arabic).
-func splitComma(ts []tok) [][]tok {
-	var out [][]tok
-	cur := []tok{}
-	for _, t := range ts {
-		if t.kind == tkPunct && (t.text == "," || t.text == "،") {
-			out = append(out, cur)
-			cur = []tok{}
-			continue
-		}
-		cur = append(cur, t)
-	}
-	return append(out, cur)
+	return strings.TrimSpace(text[ts[0].start:ts[len(ts)-1].end])
 }

@@ -69,23 +69,20 @@ func isHSpace(r rune) bool {
 // final punctuation (."  .»  . ») belong to the sentence. For Arabic (lang
 // "ar"), a sentence longer than 60 words is split after a comma that opens a
 // new clause (، و… / كما / فيما / حيث / بينما ...).
-func Sentences(text, lang string) []Sentence {
+func Sentences(text, lang string) []Sentence { return sentences(text, lang, nil) }
+
+// SentencesAround splits text like Sentences but never inside a quoted span
+// (from its opening to its closing mark): a quote of several sentences stays
+// in the sentence that carries it, and a quote whose words end with a full
+// stop ends its sentence after the closing mark when a new sentence follows.
+// Long Arabic sentences are not split at clauses, so that a speech verb and
+// the quote it introduces stay together.
+func SentencesAround(text string, spans []QuoteSpan) []Sentence { return sentences(text, "", spans) }
+
+func sentences(text, lang string, spans []QuoteSpan) []Sentence {
 	var out []Sentence
 	emit := func(start, end int) {
-		for start < end {
-			r, size := utf8.DecodeRuneInString(text[start:end])
-			if !unicode.IsSpace(r) && !isDropped(r) {
-				break
-			}
-			start += size
-		}
-		for end > start {
-			r, size := utf8.DecodeLastRuneInString(text[start:end])
-			if !unicode.IsSpace(r) && !isDropped(r) {
-				break
-			}
-			end -= size
-		}
+		start, end = trimMarks(text, start, end)
 		if start >= end || !hasWordRune(text[start:end]) {
 			return
 		}
@@ -99,6 +96,18 @@ func Sentences(text, lang string) []Sentence {
 	segStart := 0
 	i := 0
 	for i < len(text) {
+		for len(spans) > 0 && spans[0].Open < i {
+			spans = spans[1:]
+		}
+		if len(spans) > 0 && spans[0].Open == i {
+			sp := spans[0]
+			i = sp.Close
+			if quoteEndsSentence(text, sp) {
+				emit(segStart, i)
+				segStart = i
+			}
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if r == '\n' || r == '\r' || r == '\u2029' || r == '\u2028' {
 			emit(segStart, i)
@@ -110,41 +119,111 @@ func Sentences(text, lang string) []Sentence {
 			i += size
 			continue
 		}
-		termStart := i
-		j := i + size
-		periods := 0
-		if r == '.' {
-			periods = 1
+		var ends bool
+		i, ends = sentenceBreak(text, segStart, i)
+		if ends {
+			emit(segStart, i)
+			segStart = i
 		}
-		for j < len(text) {
-			r2, s2 := utf8.DecodeRuneInString(text[j:])
-			if !sentenceEnd(r2) {
-				break
-			}
-			if r2 == '.' {
-				periods++
-			}
-			j += s2
-		}
-		j = skipClosers(text, j)
-		i = j
-		if j < len(text) {
-			next, _ := utf8.DecodeRuneInString(text[j:])
-			if !unicode.IsSpace(next) {
-				continue
-			}
-		}
-		if r == '.' && periods == 1 && j-termStart >= 1 && isAbbreviation(text[segStart:termStart]) {
-			continue
-		}
-		if startsLower(text[j:]) {
-			continue
-		}
-		emit(segStart, j)
-		segStart = j
 	}
 	emit(segStart, len(text))
 	return out
+}
+
+// trimMarks drops the spaces and dropped marks around text[start:end].
+func trimMarks(text string, start, end int) (int, int) {
+	for start < end {
+		r, size := utf8.DecodeRuneInString(text[start:end])
+		if !unicode.IsSpace(r) && !isDropped(r) {
+			break
+		}
+		start += size
+	}
+	for end > start {
+		r, size := utf8.DecodeLastRuneInString(text[start:end])
+		if !unicode.IsSpace(r) && !isDropped(r) {
+			break
+		}
+		end -= size
+	}
+	return start, end
+}
+
+// sentenceBreak reads the run of sentence-final marks at i (in the sentence
+// opened at segStart) and its closing quotes and brackets; it returns where
+// the run ends and whether a sentence ends there (not inside "3.5", after
+// an abbreviation or before a lower-case continuation).
+func sentenceBreak(text string, segStart, i int) (int, bool) {
+	r, size := utf8.DecodeRuneInString(text[i:])
+	termStart := i
+	j := i + size
+	periods := 0
+	if r == '.' {
+		periods = 1
+	}
+	for j < len(text) {
+		r2, s2 := utf8.DecodeRuneInString(text[j:])
+		if !sentenceEnd(r2) {
+			break
+		}
+		if r2 == '.' {
+			periods++
+		}
+		j += s2
+	}
+	j = skipClosers(text, j)
+	if j < len(text) {
+		next, _ := utf8.DecodeRuneInString(text[j:])
+		if !unicode.IsSpace(next) && !(r == '.' && gluedSentence(text, termStart, next)) {
+			return j, false
+		}
+	}
+	if r == '.' && periods == 1 && j-termStart >= 1 && isAbbreviation(text[segStart:termStart]) {
+		return j, false
+	}
+	return j, !startsLower(text[j:])
+}
+
+// quoteEndsSentence reports whether a quote whose words end with a
+// sentence-final mark ends its sentence: a space, then no lower-case
+// continuation.
+func quoteEndsSentence(text string, sp QuoteSpan) bool {
+	words := strings.TrimRightFunc(text[sp.Start:sp.End], unicode.IsSpace)
+	last, _ := utf8.DecodeLastRuneInString(words)
+	if !sentenceEnd(last) || sp.Close >= len(text) {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(text[sp.Close:])
+	return unicode.IsSpace(next) && next != '\n' && !startsLower(text[sp.Close:])
+}
+
+// gluedSentence reports whether a full stop at i with no space after it
+// still ends a sentence: texts scraped from pages often lose the space
+// ("démontés.La tour Eiffel", "الثلاثاء.وقال"). It does when a word of three
+// lower-case letters or more ends before it and a capital letter starts
+// after it, or when Arabic letters stand on both sides.
+func gluedSentence(text string, i int, next rune) bool {
+	k := i
+	n := 0
+	for k > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:k])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		if unicode.IsUpper(r) {
+			return false
+		}
+		k -= size
+		n++
+	}
+	prev, _ := utf8.DecodeLastRuneInString(text[:i])
+	if next == '«' || next == '“' {
+		return n >= 3 || unicode.Is(unicode.Arabic, prev) // "ajouté.« Si ..."
+	}
+	if unicode.Is(unicode.Arabic, next) && unicode.Is(unicode.Arabic, prev) {
+		return n >= 2
+	}
+	return n >= 3 && unicode.IsUpper(next) && unicode.Is(unicode.Latin, prev)
 }
 
 // skipClosers moves past closing quotes and brackets after the final

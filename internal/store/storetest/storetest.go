@@ -8,6 +8,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -18,6 +20,9 @@ import (
 // connects to that server and deletes the prefix's keys when the test ends.
 func Redis(t testing.TB) (redis.UniversalClient, string) {
 	t.Helper()
+	if onCluster.Load() {
+		return Cluster(t)
+	}
 	prefix := "mwtest:" + randomHex(6) + ":"
 	if url := os.Getenv("REDIS_URL"); url != "" {
 		opt, err := redis.ParseURL(url)
@@ -54,8 +59,44 @@ func Miniredis(t testing.TB) (*miniredis.Miniredis, redis.UniversalClient) {
 	return mr, rdb
 }
 
+// onCluster makes Redis answer with the Cluster (see OnCluster).
+var onCluster atomic.Bool
+
+// OnCluster runs tests (the package's own test functions) with every Redis
+// that Redis hands out being the real Redis Cluster instead, so the same
+// tests prove the same behaviour on Cluster. The tests must not run in
+// parallel with others while it runs.
+func OnCluster(t *testing.T, tests map[string]func(*testing.T)) {
+	t.Helper()
+	Cluster(t) // start it, or skip, before switching
+	onCluster.Store(true)
+	defer onCluster.Store(false)
+	for name, fn := range tests {
+		t.Run(name, fn)
+	}
+}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Keys lists the keys matching pattern on every master (KEYS on one node of
+// a Cluster sees only that node's slots).
+func Keys(ctx context.Context, rdb redis.UniversalClient, pattern string) ([]string, error) {
+	cc, ok := rdb.(*redis.ClusterClient)
+	if !ok {
+		return rdb.Keys(ctx, pattern).Result()
+	}
+	var mu sync.Mutex
+	var out []string
+	err := cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+		ks, err := c.Keys(ctx, pattern).Result()
+		mu.Lock()
+		out = append(out, ks...)
+		mu.Unlock()
+		return err
+	})
+	return out, err
 }
