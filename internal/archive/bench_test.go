@@ -166,7 +166,9 @@ func TestArchive_FootprintPerQuote(t *testing.T) {
 // the last 89 days.
 
 // benchServer starts a redis-server for the benchmark and stops it when b
-// ends, or connects to MIGRAWATCH_BENCH_REDIS.
+// ends, or connects to MIGRAWATCH_BENCH_REDIS. It persists nothing: the
+// test servers of storetest write every command to disk, which would time
+// the disk, not the archive.
 func benchServer(b *testing.B) *redis.Client {
 	b.Helper()
 	if addr := os.Getenv("MIGRAWATCH_BENCH_REDIS"); addr != "" {

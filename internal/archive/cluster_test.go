@@ -2,43 +2,21 @@ package archive
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/store"
+	"github.com/migrawatch/migrawatch/internal/store/storetest"
 )
 
-// TestArchive_OnRedisCluster runs the archive on a real Redis Cluster, where
-// a script or transaction over keys of several slots fails with CROSSSLOT:
-// MIGRAWATCH_TEST_CLUSTER lists its nodes (host:port,host:port,...).
+// TestArchive_OnRedisCluster runs the archive on a real three-master Redis
+// Cluster (storetest.Cluster), where a script or transaction over keys of
+// several slots fails with CROSSSLOT.
 func TestArchive_OnRedisCluster(t *testing.T) {
-	addrs := os.Getenv("MIGRAWATCH_TEST_CLUSTER")
-	if addrs == "" {
-		t.Skip("no Redis Cluster (MIGRAWATCH_TEST_CLUSTER)")
-	}
-	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(addrs, ",")})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb, prefix := storetest.Cluster(t)
 	ctx := context.Background()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	prefix := "mwtest:" + hex.EncodeToString(b) + ":"
-	t.Cleanup(func() {
-		_ = rdb.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
-			it := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-			for it.Next(ctx) {
-				c.Del(ctx, it.Val())
-			}
-			return nil
-		})
-	})
 	st := store.New(rdb, prefix)
 	c := &clock{now: time.Now().UTC().Truncate(time.Second)}
 	x, err := New(Options{Store: st, Now: c.Now})
