@@ -155,7 +155,7 @@ func newArticle(a news.Article, opt Options) *article {
 	if p.gist == "" {
 		p.gist = truncate(clean(a.Description), 600)
 	}
-	for _, q := range a.Summary.Quotes {
+	for _, q := range ShownQuotes(a) {
 		if len(p.quotes) == maxQuotes {
 			break
 		}
