@@ -43,6 +43,9 @@ const (
 	// SIGTERM; then the handlers' context ends (a feed check, an OPML
 	// import), well within shutdownGrace.
 	updateDrain = 5 * time.Second
+	// weeklyVoicesEvery is how often the due "voices of the week" posts are
+	// looked for.
+	weeklyVoicesEvery = time.Minute
 	// maxSendAge is how long jobs may wait with no successful send before
 	// /readyz says the bot is not ready.
 	maxSendAge = 10 * time.Minute
@@ -234,11 +237,23 @@ func (a *app) startSenders(g *group) error {
 		Logger:      a.log,
 		Figures:     a.store,
 		Observers:   []deliver.Observer{a.metrics, a.health},
+		Buttons:     a.speakerButtons,
+		Delivered:   a.quotes.Record,
 	})
 	digester := deliver.NewDigester(a.store, deliver.DigesterConfig{Logger: a.log})
 	g.Go("sender", sender.Run)
 	g.Go("digests", digester.Run)
 	return nil
+}
+
+// speakerButtons is the "more from this speaker" keyboard under an article
+// delivered to chat c.
+func (a *app) speakerButtons(art news.Article, c news.Chat) [][]news.Button {
+	name := ""
+	if p := a.botUsername.Load(); p != nil {
+		name = *p
+	}
+	return bot.SpeakerButtons(c, a.quotes.ShownSpeakers(art, time.Now()), name)
 }
 
 // perSecond turns a configured messages-per-second figure into a Rate,
@@ -307,10 +322,13 @@ func (a *app) startBot(g *group) error {
 			Offers: a.store, Alerts: a.store, Ops: a.store, Stories: a.store, Deliveries: a.store,
 			Catalog: a.cfg.Catalog, BotID: me.ID, BotUsername: me.Username,
 			AdminChats: a.cfg.Telegram.AdminChatIDs, Logger: a.log,
+			Quotes: a.quotes, QuoteState: a.store,
 		})
 		if err != nil {
 			return fmt.Errorf("bot: %w", err)
 		}
+		a.botUsername.Store(&me.Username)
+		g.Go("weekly-voices", func(ctx context.Context) error { return b.RunWeeklyVoices(ctx, weeklyVoicesEvery) })
 		for _, lang := range []string{"", news.Arabic, news.French, news.English} {
 			if err := tg.SetMyCommands(ctx, lang, b.MenuCommands(lang)); err != nil {
 				a.log.Warn("the command menu was not set; commands still work", "lang", lang, "err", err)

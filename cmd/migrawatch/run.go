@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	// Chats pick IANA time zones; embedding the database keeps /tz working on
@@ -20,6 +21,7 @@ import (
 
 	"github.com/migrawatch/migrawatch/config"
 	"github.com/migrawatch/migrawatch/internal/alert"
+	"github.com/migrawatch/migrawatch/internal/archive"
 	"github.com/migrawatch/migrawatch/internal/feed"
 	"github.com/migrawatch/migrawatch/internal/metrics"
 	"github.com/migrawatch/migrawatch/internal/store"
@@ -169,6 +171,11 @@ type app struct {
 	alerts *alert.Index
 	// alertsReady is closed once the alert index holds every stored alert.
 	alertsReady <-chan struct{}
+	// quotes is the archive of who said what: the senders add the quotes of
+	// delivered stories, the bot answers /quotes from it.
+	quotes *archive.Archive
+	// botUsername is the bot's username once Telegram has told it (getMe).
+	botUsername atomic.Pointer[string]
 	// replica names this process in leases and the consumer group.
 	replica string
 	// mux serves /healthz, /readyz and /metrics; components add their routes
@@ -189,6 +196,12 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app,
 	a.closers = append(a.closers, closeRedis)
 	a.rdb = rdb
 	a.store = store.New(rdb, cfg.Redis.Prefix)
+	quotes, err := archive.New(archive.Options{Store: a.store})
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	a.quotes = quotes
 	a.fetcher = feed.NewFetcher(fetcherOptions(cfg))
 	a.metrics = metrics.New()
 	a.health = &metrics.Health{Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}

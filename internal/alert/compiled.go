@@ -14,7 +14,7 @@ type cnode struct {
 	// title is true under title:, where words are the title words' terms
 	// and phrases and prefixes are looked for in the title only.
 	title bool
-	term  int32    // opWord, opSource, opLang
+	term  int32    // opWord, opSource, opLang, opSpeaker
 	terms []int32  // opPhrase: its words' terms, all needed before positions are compared
 	keys  []string // opPrefix, opPhrase: as in node
 	kids  []cnode
@@ -30,6 +30,8 @@ func (x *tables) compileNode(g *group, n *node, inTitle bool) *cnode {
 		c.term = x.ref(g, sourceAnchor(n.keys[0]))
 	case opLang:
 		c.term = x.ref(g, langAnchor(n.keys[0]))
+	case opSpeaker:
+		c.term = x.ref(g, speakerAnchor(n.keys[0]))
 	case opPrefix:
 		c.keys = n.keys
 	case opPhrase:
@@ -52,7 +54,7 @@ func (x *tables) compileNode(g *group, n *node, inTitle bool) *cnode {
 // s has stamped.
 func (s *scratch) eval(n *cnode, d *Document) bool {
 	switch n.op {
-	case opWord, opSource, opLang:
+	case opWord, opSource, opLang, opSpeaker:
 		return s.has(n.term)
 	case opPrefix:
 		return d.title.hasPrefix(n.keys[0]) || !n.title && d.body.hasPrefix(n.keys[0])

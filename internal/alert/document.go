@@ -18,6 +18,7 @@ type Document struct {
 	title, body field
 	sourceID    string
 	hosts       []string // the link's host and its parent domains
+	speakers    []string // what speaker: values it matches (documentSpeakers)
 	lang        string
 	slot        int // langSlot(lang): which tree of a query applies
 	// anchors are every index key present in the document, each once:
@@ -92,6 +93,10 @@ func NewDocument(a news.Article) *Document {
 	}
 	if d.lang != "" {
 		add(langAnchor(d.lang))
+	}
+	d.speakers = documentSpeakers(a)
+	for _, k := range d.speakers {
+		add(speakerAnchor(k))
 	}
 	return d
 }

@@ -28,6 +28,9 @@ func eval(n *node, d *Document, titleOnly bool) bool {
 		return d.sourceID == v || slices.Contains(d.hosts, v)
 	case opLang:
 		return d.lang == n.keys[0]
+	case opSpeaker:
+		_, ok := slices.BinarySearch(d.speakers, n.keys[0])
+		return ok
 	case opTitle:
 		return eval(n.kids[0], d, true)
 	case opNot:
@@ -73,6 +76,8 @@ func anchors(n *node, inTitle bool) (keys []string, cost float64, ok bool) {
 		return []string{sourceAnchor(n.keys[0])}, 8, true
 	case opLang:
 		return []string{langAnchor(n.keys[0])}, 50, true
+	case opSpeaker:
+		return []string{speakerAnchor(n.keys[0])}, 2, true
 	case opTitle:
 		return anchors(n.kids[0], true)
 	case opNot:

@@ -210,7 +210,7 @@ func compile(a news.Alert) (*compiled, error) {
 // letters, a source, a language.
 func exactLeaf(n *node) bool {
 	switch n.op {
-	case opWord, opSource, opLang:
+	case opWord, opSource, opLang, opSpeaker:
 		return true
 	case opPrefix:
 		_, whole := prefixAnchor(n.keys[0])

@@ -50,6 +50,7 @@ var fieldAliases = map[string]string{
 	"title": fieldTitle, "titre": fieldTitle, "عنوان": fieldTitle,
 	"source": fieldSource, "site": fieldSource, "مصدر": fieldSource, "موقع": fieldSource,
 	"lang": fieldLang, "langue": fieldLang, "language": fieldLang, "لغه": fieldLang,
+	"speaker": fieldSpeaker, "orateur": fieldSpeaker, "المتحدث": fieldSpeaker, "متحدث": fieldSpeaker,
 }
 
 // lex splits q into tokens. It reports an unclosed quotation mark, and an

@@ -130,6 +130,8 @@ const (
 	opTitle  // restricts the words below it to the title
 	opSource // source id or host
 	opLang   // article language
+	// opSpeaker is a quoted speaker's name or title (speaker.go).
+	opSpeaker
 )
 
 // node is one node of a parsed query.
@@ -230,7 +232,7 @@ func resolve(n *node, slot int) *node {
 	switch n.op {
 	case opWord, opPhrase:
 		c.keys = wordKeys(n.words, n.exact, slot)
-	case opPrefix, opSource, opLang:
+	case opPrefix, opSource, opLang, opSpeaker:
 	default:
 		c.kids = make([]*node, len(n.kids))
 		for i, k := range n.kids {
@@ -541,6 +543,8 @@ func (p *parser) fieldValue(field token) (*node, *ParseError) {
 		return nil, &ParseError{Pos: field.pos, Code: CodeMissingOperand, Near: field.text + ":"}
 	}
 	switch field.text {
+	case fieldSpeaker:
+		return p.speakerValue(field, v)
 	case fieldLang:
 		lang := strings.ToLower(strings.TrimSpace(v.text))
 		switch lang {
@@ -669,6 +673,8 @@ func writeNode(b *strings.Builder, n *node, inAnd bool) {
 	case opLang:
 		b.WriteString("lang:")
 		b.WriteString(n.keys[0])
+	case opSpeaker:
+		writeSpeaker(b, n)
 	case opTitle:
 		b.WriteString("title:")
 		writeOperand(b, n.kids[0])

@@ -203,6 +203,7 @@ func init() {
 				"• <code>OR</code>, <code>-word</code> or <code>NOT word</code> to exclude, parentheses\n" +
 				"• <code>migra*</code> for words that start with migra (migrant, migration, migratoire)\n" +
 				"• <code>title:</code>word, <code>source:</code>hespress.com, <code>lang:</code>fr\n" +
+				"• <code>speaker:Palatini</code> or <code>speaker:\"interior minister\"</code>: the articles where that person or title is quoted\n" +
 				"Try a query first with /testalert; /alerts lists yours.",
 			"alert_added":   "🔔 Alert saved: <code>{query}</code>\nEvery article I read that matches it will be sent here. /alerts lists your alerts.",
 			"alert_exists":  "You already have this alert: <code>{query}</code>",
@@ -227,7 +228,7 @@ func init() {
 			"alert_err_missing_operand":  "«{near}» must be followed by a word.",
 			"alert_err_short_prefix":     "«{near}»: put at least {max|one:# letter|other:# letters} before the *.",
 			"alert_err_bad_wildcard":     "«{near}»: the * can only end a word.",
-			"alert_err_unknown_field":    "«{near}» is not something I can search: use title:, source: or lang:.",
+			"alert_err_unknown_field":    "«{near}» is not something I can search: use title:, source:, lang: or speaker:.",
 			"alert_err_bad_lang":         "«{near}» is not a language I read: use lang:ar, lang:fr or lang:en.",
 			"alert_err_bad_source":       "«{near}» is not a source: give its id or its web address, like source:hespress.com.",
 			"alert_err_negation_only":    "«{near}» only says what to leave out: add a word to look for.",
@@ -244,6 +245,7 @@ func init() {
 				"• <code>OR</code>, <code>-mot</code> ou <code>NOT mot</code> pour exclure, parenthèses\n" +
 				"• <code>migra*</code> pour les mots qui commencent par migra (migrant, migration, migratoire)\n" +
 				"• <code>title:</code>mot, <code>source:</code>hespress.com, <code>lang:</code>fr\n" +
+				"• <code>speaker:Palatini</code> ou <code>speaker:\"ministre de l’Intérieur\"</code> : les articles où cette personne ou cette fonction est citée\n" +
 				"Essayez d’abord une requête avec /testalert ; /alerts liste les vôtres.",
 			"alert_added":   "🔔 Alerte enregistrée : <code>{query}</code>\nChaque article lu qui y correspond sera envoyé ici. /alerts liste vos alertes.",
 			"alert_exists":  "Vous avez déjà cette alerte : <code>{query}</code>",
@@ -268,7 +270,7 @@ func init() {
 			"alert_err_missing_operand":  "«\u202f{near}\u202f» doit être suivi d’un mot.",
 			"alert_err_short_prefix":     "«\u202f{near}\u202f» : mettez au moins {max|one:# lettre|other:# lettres} avant le *.",
 			"alert_err_bad_wildcard":     "«\u202f{near}\u202f» : le * ne peut que terminer un mot.",
-			"alert_err_unknown_field":    "«\u202f{near}\u202f» n’est pas un critère connu : utilisez title:, source: ou lang:.",
+			"alert_err_unknown_field":    "«\u202f{near}\u202f» n’est pas un critère connu : utilisez title:, source:, lang: ou speaker:.",
 			"alert_err_bad_lang":         "«\u202f{near}\u202f» n’est pas une langue que je lis : lang:ar, lang:fr ou lang:en.",
 			"alert_err_bad_source":       "«\u202f{near}\u202f» n’est pas une source : donnez son id ou son adresse, comme source:hespress.com.",
 			"alert_err_negation_only":    "«\u202f{near}\u202f» dit seulement quoi exclure : ajoutez un mot à chercher.",
@@ -285,6 +287,7 @@ func init() {
 				"• <code>OR</code> و<code>-كلمة</code> أو <code>NOT كلمة</code> للاستبعاد، والأقواس\n" +
 				"• <code>مهاج*</code> للكلمات التي تبدأ بـ مهاج (مهاجر، المهاجرون، مهاجرة)\n" +
 				"• <code>title:</code>كلمة و<code>source:</code>hespress.com و<code>lang:</code>ar\n" +
+				"• <code>speaker:بالاتيني</code> أو <code>speaker:\"وزير الداخلية\"</code>: المقالات التي يُنقل فيها تصريح لهذا الشخص أو صاحب هذه الصفة\n" +
 				"جرّب البحث أولًا بـ /testalert، و/alerts يعرض تنبيهاتك.",
 			"alert_added":   "🔔 حُفظ التنبيه: <code>{query}</code>\nكل مقال أقرؤه ويطابقه سيُرسل إلى هنا. /alerts يعرض تنبيهاتك.",
 			"alert_exists":  "لديك هذا التنبيه من قبل: <code>{query}</code>",
@@ -309,7 +312,7 @@ func init() {
 			"alert_err_missing_operand":  "يجب أن تتبع «{near}» كلمة.",
 			"alert_err_short_prefix":     "«{near}»: ضع {max|zero:# حرف|one:حرفًا واحدًا|two:حرفين|few:# أحرف|many:# حرفًا|other:# حرف} على الأقل قبل *.",
 			"alert_err_bad_wildcard":     "«{near}»: لا تأتي * إلا في آخر الكلمة.",
-			"alert_err_unknown_field":    "«{near}» ليس معيارًا معروفًا: استعمل title: أو source: أو lang:.",
+			"alert_err_unknown_field":    "«{near}» ليس معيارًا معروفًا: استعمل title: أو source: أو lang: أو speaker:.",
 			"alert_err_bad_lang":         "«{near}» ليست لغة أقرؤها: lang:ar أو lang:fr أو lang:en.",
 			"alert_err_bad_source":       "«{near}» ليس مصدرًا: اكتب معرّفه أو عنوانه، مثل source:hespress.com.",
 			"alert_err_negation_only":    "«{near}» يحدد فقط ما يُستبعد: أضف كلمة للبحث عنها.",

@@ -112,6 +112,11 @@ type Options struct {
 	// the checks of a whole OPML import (default 2 minutes).
 	CheckTimeout  time.Duration
 	ImportTimeout time.Duration
+	// Quotes is the quote archive /quotes and the "more from this speaker"
+	// buttons read, QuoteState the store of the weekly voices schedule and
+	// the answered buttons; without both, those commands are unavailable.
+	Quotes     QuoteFinder
+	QuoteState QuoteState
 }
 
 // Bot handles Telegram updates. It is safe for concurrent use.
@@ -222,6 +227,8 @@ func (b *Bot) commands() map[string]command {
 		"export":      {run: b.cmdExport, admin: true, target: true, menu: "cmd_export"},
 		"channel":     {run: b.cmdChannel, admin: true, menu: "cmd_channel"},
 		"channels":    {run: b.cmdChannels, admin: true, menu: "cmd_channels"},
+		"quotes":      {run: b.cmdQuotes, menu: "cmd_quotes"},
+		"voices":      {run: b.cmdVoices, admin: true, target: true, menu: "cmd_voices"},
 	}
 }
 
@@ -244,6 +251,8 @@ func (b *Bot) callbackHandlers() map[string]callback {
 		cbChannels: {run: b.cbChannels, admin: true},
 		cbAlertDel: {run: b.cbAlertRemove, admin: true, target: true},
 		cbWatch:    {run: b.cbWatchPage, admin: true, target: true},
+		cbSpeaker:  {run: b.cbSpeakerQuotes},
+		cbQuotes:   {run: b.cbQuotesPage},
 	}
 }
 
@@ -256,7 +265,7 @@ func (b *Bot) MenuCommands(lang string) []news.BotCommand {
 		}
 	}
 	order := []string{"start", "sources", "subscribe", "unsubscribe", "topics", "alert", "alerts", "testalert",
-		"langs", "mode", "quiet", "tz", "pause", "resume", "status", "export", "channel", "channels", "help"}
+		"langs", "mode", "quiet", "tz", "pause", "resume", "status", "export", "channel", "channels", "quotes", "voices", "help"}
 	rank := func(n string) int {
 		if i := slices.Index(order, n); i >= 0 {
 			return i
@@ -286,6 +295,8 @@ type request struct {
 	args string
 	// user identifies the sender for rate limiting and admin checks.
 	user int64
+	// toast, for a callback, is the short notice its answer shows.
+	toast string
 }
 
 // editing reports whether the request applies to a linked channel.
@@ -610,7 +621,7 @@ func (b *Bot) cmdUnknown(ctx context.Context, r *request) error {
 }
 
 func (b *Bot) cmdHelp(ctx context.Context, r *request) error {
-	return b.reply(ctx, r, tr(r.lang, "help"))
+	return b.reply(ctx, r, tr(r.lang, "help")+"\n\n"+tr(r.lang, "help_quotes"))
 }
 
 // callbackQuery handles a tap on an inline button. Data is "verb:args".
@@ -627,8 +638,8 @@ func (b *Bot) callbackQuery(ctx context.Context, u news.Update) error {
 			b.log.Warn("bot: answer callback", "chat_id", u.Chat.ID, "err", err)
 		}
 	}
-	defer answer("")
 	r := &request{u: u, name: verb, args: args, user: senderID(u)}
+	defer func() { answer(r.toast) }()
 	if allowed, _ := b.tapLimit.allow(r.user); !allowed {
 		return nil
 	}

@@ -26,6 +26,9 @@ const defaultDigestAt = "08:00"
 // cmdStart begins the three-tap onboarding: language, what to follow, how.
 // In a forum, the topic /start is sent in becomes where news is posted.
 func (b *Bot) cmdStart(ctx context.Context, r *request) error {
+	if id, ok := strings.CutPrefix(r.args, startSpeaker); ok && r.here.Kind == news.ChatPrivate {
+		return b.startSpeakerQuotes(ctx, r, id)
+	}
 	if r.here.Kind == news.ChatSupergroup && r.u.ThreadID != r.here.ThreadID {
 		r.chat.ThreadID = r.u.ThreadID
 		if err := b.saveChat(ctx, r); err != nil {

@@ -62,6 +62,12 @@ type SenderConfig struct {
 	Figures DeliveryFigures
 	// Observers are told what the sender does (metrics, readiness).
 	Observers []Observer
+	// Buttons, when set, gives the inline keyboard under an article's
+	// message in chat c (the quote archive's "more from" buttons).
+	Buttons func(a news.Article, c news.Chat) [][]news.Button
+	// Delivered, when set, is told of each article whose message Telegram
+	// accepted (digests aside), to archive its quotes; a failure is logged.
+	Delivered func(ctx context.Context, a news.Article) error
 }
 
 func (c *SenderConfig) defaults() {
@@ -370,6 +376,8 @@ func (s *Sender) backoff(attempt int) time.Duration {
 type part struct {
 	key string
 	msg news.Message
+	// art is the article of a single-article message.
+	art *news.Article
 }
 
 func (s *Sender) deliver(ctx context.Context, j *news.OutboxJob) (outcome, time.Time, string) {
@@ -422,6 +430,11 @@ func (s *Sender) deliver(ctx context.Context, j *news.OutboxJob) (outcome, time.
 			cancel()
 			return oc, at, reason
 		}
+		if p.art != nil && s.cfg.Delivered != nil && c.Status != news.StatusGone {
+			if err := s.cfg.Delivered(ctx, *p.art); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("delivered article not archived", "chat_id", c.ID, "story_id", j.StoryID, "err", err)
+			}
+		}
 	}
 	return done, time.Time{}, ""
 }
@@ -453,7 +466,10 @@ func (s *Sender) compose(ctx context.Context, j news.OutboxJob, c news.Chat) ([]
 			return nil, err
 		}
 		m := render.Article(a, render.Options{Location: loc, Alerts: j.Alerts})
-		return []part{{key: j.StoryID, msg: m}}, nil
+		if s.cfg.Buttons != nil {
+			m.Buttons = s.cfg.Buttons(a, c)
+		}
+		return []part{{key: j.StoryID, msg: m, art: &a}}, nil
 	}
 	var arts []news.Article
 	stories := map[string]bool{}
@@ -598,6 +614,7 @@ func (s *Sender) answer(ctx context.Context, j *news.OutboxJob, c *news.Chat, ms
 		msg.Text, msg.HTML = render.PlainText(msg.Text), false
 		return 0, time.Time{}, "", true
 	case errors.Is(err, news.ErrChatGone):
+		c.Status = news.StatusGone
 		if err := s.chats.SetChatStatus(ctx, c.ID, news.StatusGone); err != nil {
 			return abandon, time.Time{}, err.Error(), false
 		}

@@ -95,6 +95,9 @@ type Summary struct {
 	// Gist is 1-3 sentences of the article, in article order.
 	Gist   []string `json:"gist"`
 	Quotes []Quote  `json:"quotes"`
+	// UnconfirmedQuotes counts the article's other direct quotes: their
+	// speaker was not sure enough to show them under a name.
+	UnconfirmedQuotes int `json:"unconfirmed_quotes,omitempty"`
 }
 
 // Relevance is the topic filter's verdict on an article.

@@ -18,6 +18,7 @@ import (
 	"github.com/migrawatch/migrawatch/internal/pipeline"
 	"github.com/migrawatch/migrawatch/internal/relevance"
 	"github.com/migrawatch/migrawatch/internal/summarize"
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
 // site serves a 2M.ma-shaped site: a listing, article pages and robots.txt.
@@ -92,7 +93,7 @@ func (a articleReader) ReadArticle(ctx context.Context, url string) (pipeline.Ar
 	return pipeline.ArticlePage{Link: p.Link, Title: p.Title, Published: p.Published, Text: p.Text, TextSource: p.TextSource, Lang: p.Lang}, err
 }
 
-func TestPageSource_SeedServedAsAPageGivesHeadlineDateAndBothQuotes(t *testing.T) {
+func TestPageSource_SeedServedAsAPageGivesHeadlineDateAndItsQuotes(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
 	src := news.Source{ID: "2m-ar", Name: "2M.ma", URL: s.URL + "/ar/news/national", Kind: news.KindPage, Language: "ar"}
@@ -128,16 +129,7 @@ func TestPageSource_SeedServedAsAPageGivesHeadlineDateAndBothQuotes(t *testing.T
 	if a.PublishedGuessed || a.Published.UTC().Format("2006-01-02") != "2024-02-15" || a.Published.Format("2006-01-02") != "2024-02-16" {
 		t.Errorf("date = %v (guessed %v), want 2024-02-16 +01:00", a.Published, a.PublishedGuessed)
 	}
-	var got []string
-	for _, q := range a.Summary.Quotes {
-		got = append(got, q.Speaker+": "+q.Text[:30])
-	}
-	if len(a.Summary.Quotes) != 2 || a.Summary.Quotes[0].Speaker != "لورا بالاتيني" || a.Summary.Quotes[1].Speaker != "فاطمة أمزيل" {
-		t.Fatalf("quotes = %v", got)
-	}
-	if !strings.HasPrefix(a.Summary.Quotes[0].Text, "من خلال اعتماد نهج يستند إلى الحقائق الواقعية") {
-		t.Errorf("first quote = %q", a.Summary.Quotes[0].Text)
-	}
+	summarizetest.CheckSeedQuotes(t, a.Summary.Quotes)
 	if !a.Relevance.Relevant {
 		t.Error("the seed read from its page is not relevant")
 	}

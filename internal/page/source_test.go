@@ -14,6 +14,7 @@ import (
 	"github.com/migrawatch/migrawatch/internal/store"
 	"github.com/migrawatch/migrawatch/internal/store/storetest"
 	"github.com/migrawatch/migrawatch/internal/summarize"
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
 // newStory is the card a listing gains between two polls.
@@ -75,9 +76,10 @@ func TestScheduler_PageSourceFirstPassMarksSeenThenNewLinkBecomesOneItem(t *test
 	if a.PublishedGuessed || a.Published.Year() != 2024 {
 		t.Errorf("date %v guessed=%v, want the page's 2024-02-16", a.Published, a.PublishedGuessed)
 	}
-	if len(a.Summary.Quotes) != 2 || a.TextSource == news.TextFromFeed {
-		t.Errorf("%d quotes from text source %q", len(a.Summary.Quotes), a.TextSource)
+	if a.TextSource == news.TextFromFeed {
+		t.Errorf("text source %q, want the page", a.TextSource)
 	}
+	summarizetest.CheckSeedQuotes(t, a.Summary.Quotes)
 }
 
 func TestScheduler_PageWhoseStructureBreaksIsReportedFailing(t *testing.T) {

@@ -44,6 +44,7 @@ type Options struct {
 // labels are the fixed words of a message in one language.
 type labels struct {
 	read, also, alert, digest, sep, listSep string
+	unconfirmed                             string
 	date                                    string
 	openQuote, closeQuote                   string
 }
@@ -51,15 +52,18 @@ type labels struct {
 var labelsByLang = map[string]labels{
 	news.Arabic: {
 		read: "اقرأ المقال", also: "أوردته أيضا:", alert: "تنبيه:", digest: "موجز أخبار الهجرة",
-		sep: "، ", listSep: "، ", date: "02/01/2006", openQuote: "«", closeQuote: "»",
+		unconfirmed: "في المقال اقتباسات أخرى لم نتأكد من قائليها",
+		sep:         "، ", listSep: "، ", date: "02/01/2006", openQuote: "«", closeQuote: "»",
 	},
 	news.French: {
 		read: "Lire l’article", also: "Également rapporté par :", alert: "alerte :", digest: "Revue de presse migrations",
-		sep: ", ", listSep: ", ", date: "02/01/2006", openQuote: "«\u202f", closeQuote: "\u202f»",
+		unconfirmed: "D’autres citations dans l’article, sans auteur confirmé",
+		sep:         ", ", listSep: ", ", date: "02/01/2006", openQuote: "«\u202f", closeQuote: "\u202f»",
 	},
 	news.English: {
 		read: "Read the article", also: "Also reported by:", alert: "alert:", digest: "Migration news digest",
-		sep: ", ", listSep: ", ", date: "2 Jan 2006", openQuote: "“", closeQuote: "”",
+		unconfirmed: "More quotes in the article, speaker not confirmed",
+		sep:         ", ", listSep: ", ", date: "2 Jan 2006", openQuote: "“", closeQuote: "”",
 	},
 }
 
@@ -80,12 +84,15 @@ type article struct {
 	headline string
 	gist     string
 	quotes   []quote
-	also     []string
-	source   string
-	date     string
-	link     string
-	tags     []string
-	alerts   []string
+	// unconfirmed says the article has quotes left out because their
+	// speaker is not sure: the message does not pass for all it says.
+	unconfirmed bool
+	also        []string
+	source      string
+	date        string
+	link        string
+	tags        []string
+	alerts      []string
 }
 
 // Article renders a as one HTML message with the preview of the article's own
@@ -148,7 +155,7 @@ func newArticle(a news.Article, opt Options) *article {
 	if p.gist == "" {
 		p.gist = truncate(clean(a.Description), 600)
 	}
-	for _, q := range a.Summary.Quotes {
+	for _, q := range ShownQuotes(a) {
 		if len(p.quotes) == maxQuotes {
 			break
 		}
@@ -159,6 +166,7 @@ func newArticle(a news.Article, opt Options) *article {
 		role := shortRole(clean(q.Role))
 		p.quotes = append(p.quotes, quote{text: t, speaker: truncate(clean(q.Speaker), maxSpeaker), role: role})
 	}
+	p.unconfirmed = a.Summary.UnconfirmedQuotes > 0
 	for _, o := range a.AlsoReportedBy {
 		if o = truncate(clean(o), maxSpeaker); o != "" && len(p.also) < maxOutlets {
 			p.also = append(p.also, o)
@@ -185,10 +193,10 @@ func newArticle(a news.Article, opt Options) *article {
 }
 
 // shrink removes about excess units of text, from the least important part
-// first: the gist, then the quotes (the last one first), then the outlets
-// list, tags and alerts. The headline and link go last and only when they
-// alone overflow (they are capped well below the limit). It reports whether
-// anything was removed.
+// first: the note on quotes left out, the gist, then the quotes (the last
+// one first), then the outlets list, tags and alerts. The headline and link
+// go last and only when they alone overflow (they are capped well below the
+// limit). It reports whether anything was removed.
 func (p *article) shrink(excess int) bool {
 	cut := func(s string) string {
 		n := Length(s)
@@ -196,6 +204,10 @@ func (p *article) shrink(excess int) bool {
 			return ""
 		}
 		return truncate(s, n-excess-8)
+	}
+	if p.unconfirmed {
+		p.unconfirmed = false
+		return true
 	}
 	if p.gist != "" {
 		p.gist = cut(p.gist)
@@ -268,6 +280,10 @@ func (p *article) html() string {
 			}
 		}
 		b.WriteString("</blockquote>")
+	}
+	if p.unconfirmed {
+		p.line(&b)
+		b.WriteString("<i>💬 " + escape(p.l.unconfirmed) + "</i>")
 	}
 	if len(p.also) > 0 {
 		names := make([]string, len(p.also))

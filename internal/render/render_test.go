@@ -187,6 +187,43 @@ func TestArticle_LabelsInArticleLanguage(t *testing.T) {
 	}
 }
 
+// TestArticle_SaysWhenQuotesWereLeftOut checks that a message whose article
+// has quotes without a sure speaker says so in the article's language, after
+// the quotes shown, and that this note is the first thing a long message
+// loses.
+func TestArticle_SaysWhenQuotesWereLeftOut(t *testing.T) {
+	notes := map[string]string{
+		"ar": "في المقال اقتباسات أخرى لم نتأكد من قائليها",
+		"fr": "D’autres citations dans l’article, sans auteur confirmé",
+		"en": "More quotes in the article, speaker not confirmed",
+	}
+	for lang, note := range notes {
+		a := seedArticle(t)
+		a.Lang = lang
+		a.Summary.Quotes = a.Summary.Quotes[:1]
+		m := render.Article(a, render.Options{})
+		mustValid(t, m)
+		if strings.Contains(m.Text, note) {
+			t.Errorf("%s: note without quotes left out:\n%s", lang, m.Text)
+		}
+		a.Summary.UnconfirmedQuotes = 1
+		m = render.Article(a, render.Options{})
+		mustValid(t, m)
+		i, j := strings.Index(m.Text, "</blockquote>"), strings.Index(m.Text, note)
+		if j < 0 || j < i {
+			t.Errorf("%s: want %q after the quote shown:\n%s", lang, note, m.Text)
+		}
+	}
+	a := seedArticle(t)
+	a.Summary.UnconfirmedQuotes = 3
+	a.Summary.Gist = []string{strings.Repeat("المهاجرين في المغرب ", 800)}
+	m := render.Article(a, render.Options{})
+	mustValid(t, m)
+	if strings.Contains(m.Text, notes["ar"]) || strings.Count(m.Text, "<blockquote>") != 2 {
+		t.Errorf("an overlong message keeps the note or loses a quote before it:\n%.300s", m.Text)
+	}
+}
+
 func TestArticle_EscapesEveryPieceOfFeedText(t *testing.T) {
 	a := news.Article{
 		Item: news.Item{

@@ -213,6 +213,8 @@ type recentArticle struct {
 	Lang       string    `json:"lang"`
 	SourceName string    `json:"source,omitempty"`
 	Published  time.Time `json:"published"`
+	// Quotes are what speaker: alerts match.
+	Quotes []news.Quote `json:"quotes,omitempty"`
 }
 
 // RecordRecent appends a to the recent-articles stream, which keeps at most
@@ -228,7 +230,7 @@ func (s *Store) RecordRecent(ctx context.Context, a news.Article, now time.Time)
 	}
 	b, err := json.Marshal(recentArticle{
 		FeedID: a.FeedID, Key: a.Key, Link: a.Link, Title: a.Title, Text: text,
-		Lang: a.Lang, SourceName: a.SourceName, Published: a.Published,
+		Lang: a.Lang, SourceName: a.SourceName, Published: a.Published, Quotes: a.Summary.Quotes,
 	})
 	if err != nil {
 		return fmt.Errorf("record recent %s: %w", a.Key, err)
@@ -272,7 +274,7 @@ func (s *Store) Recent(ctx context.Context, now time.Time, limit int) ([]news.Ar
 		out = append(out, news.Article{
 			Item: news.Item{FeedID: r.FeedID, Key: r.Key, Link: r.Link, Title: r.Title,
 				Published: r.Published, Language: r.Lang},
-			SourceName: r.SourceName, Lang: r.Lang, Text: r.Text,
+			SourceName: r.SourceName, Lang: r.Lang, Text: r.Text, Summary: news.Summary{Quotes: r.Quotes},
 		})
 	}
 	return out, nil

@@ -98,20 +98,26 @@ func newArticle(d *doc) *article {
 }
 
 // quotes attributes the quoted spans of d with the shipped model and
-// returns the quotes whose speaker it is sure enough of.
-func quotes(d *doc) []news.Quote {
+// returns the quotes whose speaker it is sure enough of, and how many
+// others it left out for want of a sure speaker.
+func quotes(d *doc) ([]news.Quote, int) {
 	m, err := speakerModel()
 	if err != nil {
-		return nil
+		return nil, 0
 	}
-	return m.attribute(d, -1)
+	sq, unconfirmed := m.shown(d, -1)
+	return plainQuotes(sq), unconfirmed
 }
 
 // attribute returns the quotes of d whose best speaker has at least the
 // probability threshold (the model's threshold for the language and kind
 // of cue when threshold < 0).
 func (m *Model) attribute(d *doc, threshold float64) []news.Quote {
-	sq := m.shown(d, threshold)
+	sq, _ := m.shown(d, threshold)
+	return plainQuotes(sq)
+}
+
+func plainQuotes(sq []shownQuote) []news.Quote {
 	out := make([]news.Quote, len(sq))
 	for i, q := range sq {
 		out[i] = q.Quote
@@ -125,13 +131,16 @@ type shownQuote struct {
 	group string
 }
 
-// shown is attribute keeping each quote's threshold group.
-func (m *Model) shown(d *doc, threshold float64) []shownQuote {
+// shown is attribute keeping each quote's threshold group; it also counts
+// the quoted spans given a speaker below the threshold (the quotes left
+// out).
+func (m *Model) shown(d *doc, threshold float64) ([]shownQuote, int) {
 	a := newArticle(d)
 	if a == nil {
-		return nil
+		return nil, 0
 	}
 	var out []shownQuote
+	var unsure []string
 	seen := map[string]bool{}
 	var prev *entity
 	prevSent := -1
@@ -143,7 +152,13 @@ func (m *Model) shown(d *doc, threshold float64) []shownQuote {
 			prev, prevSent = ent, in.sent
 		}
 		group := thresholdGroup(in.context)
-		if ent == nil || p < threshold || threshold < 0 && p < m.threshold(d.lang, group) {
+		if ent == nil {
+			continue
+		}
+		if p < threshold || threshold < 0 && p < m.threshold(d.lang, group) {
+			for _, pt := range in.parts {
+				unsure = append(unsure, strings.Join(splitFolded(fold(d.text[pt.start:pt.end])), " "))
+			}
 			continue
 		}
 		for _, pt := range in.parts {
@@ -156,7 +171,15 @@ func (m *Model) shown(d *doc, threshold float64) []shownQuote {
 			out = append(out, shownQuote{news.Quote{Text: t, Speaker: ent.name, Role: ent.role, Confidence: round3(p)}, group})
 		}
 	}
-	return pullQuotes(d.text, ins, out, seen)
+	out = pullQuotes(d.text, ins, out, seen)
+	n := 0
+	for _, key := range unsure {
+		if !seen[key] {
+			seen[key] = true
+			n++
+		}
+	}
+	return out, n
 }
 
 // pullQuotes adds the quoted spans that repeat part of a shown quote (a

@@ -32,7 +32,8 @@ func Summarize(title, text, lang string) news.Summary {
 		lang = textproc.DetectLanguage(title+"\n"+text, news.English)
 	}
 	d := newDoc(bounded(text), lang)
-	return news.Summary{Gist: gist(title, d), Quotes: quotes(d)}
+	qs, unconfirmed := quotes(d)
+	return news.Summary{Gist: gist(title, d), Quotes: qs, UnconfirmedQuotes: unconfirmed}
 }
 
 // maxTextBytes bounds the work on one article: news articles are far

@@ -46,7 +46,7 @@ func TestSummarize_SeedAttributesItsTwoQuotesAndGivesACleanGist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := m.shown(newDoc(string(text), news.Arabic), 0)
+	got, _ := m.shown(newDoc(string(text), news.Arabic), 0)
 	if len(got) != len(want.Quotes) {
 		t.Fatalf("got %d attributed quotes, want %d: %+v", len(got), len(want.Quotes), got)
 	}
@@ -69,6 +69,9 @@ func TestSummarize_SeedAttributesItsTwoQuotesAndGivesACleanGist(t *testing.T) {
 	}
 	if !slices.Equal(sum.Quotes, shown) {
 		t.Errorf("Summarize shows %+v, want the quotes at or above the threshold %+v", sum.Quotes, shown)
+	}
+	if want := len(got) - len(shown); sum.UnconfirmedQuotes != want {
+		t.Errorf("Summarize counts %d unconfirmed quotes, want the %d below the threshold", sum.UnconfirmedQuotes, want)
 	}
 	checkSeedGist(t, string(text), sum.Gist, want.Boilerplate)
 }

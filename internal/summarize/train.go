@@ -287,7 +287,8 @@ type scoredQuote struct {
 // each with its probability and whether it is right.
 func (m *Model) scored(a LabelledArticle) []scoredQuote {
 	var out []scoredQuote
-	for _, q := range m.shown(newDoc(a.Text, a.Language), 0) {
+	qs, _ := m.shown(newDoc(a.Text, a.Language), 0)
+	for _, q := range qs {
 		s := ScoreQuotes([]news.Quote{q.Quote}, a.Quotes)
 		out = append(out, scoredQuote{p: q.Confidence, right: s.Right == 1, group: q.group})
 	}
