@@ -120,8 +120,5 @@ func (b *Backoff) Wait(ctx context.Context) error {
 	return b.Clock.Sleep(ctx, d)
 }
 
-// Failures is the count of consecutive failures so far.
-func (b *Backoff) Failures() int { return b.failures }
-
 // Reset starts again after a success.
 func (b *Backoff) Reset() { b.failures = 0 }

@@ -69,8 +69,8 @@ func TestBackoff_WaitsInVirtualTimeAndResets(t *testing.T) {
 		if got := time.Since(start); got != (1+2+4+4)*time.Second {
 			t.Errorf("four waits took %s, want 11s", got)
 		}
-		if b.Failures() != 4 {
-			t.Errorf("Failures() = %d", b.Failures())
+		if b.failures != 4 {
+			t.Errorf("%d failures counted, want 4", b.failures)
 		}
 		b.Reset()
 		if d := b.Next(); d != time.Second {

@@ -74,14 +74,6 @@ func NewIntake(handle func(context.Context, news.Update), opts IntakeOptions) *I
 	return in
 }
 
-// IntakeStats counts the updates handled and dropped.
-type IntakeStats struct{ Handled, Dropped int64 }
-
-// Stats returns the counters so far.
-func (in *Intake) Stats() IntakeStats {
-	return IntakeStats{Handled: in.handled.Load(), Dropped: in.dropped.Load()}
-}
-
 // kept reports whether an update must never be dropped: it changes the
 // chat's state (the bot's membership, a group's new id).
 func kept(u news.Update) bool {

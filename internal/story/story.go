@@ -155,9 +155,6 @@ func Similarity(a, b Signature) float64 {
 	return float64(same) / Hashes
 }
 
-// Same reports whether two signatures are the same story.
-func Same(a, b Signature) bool { return Similarity(a, b) >= Threshold }
-
 // BandKeys returns the signature's band hashes, one short string per band,
 // prefixed by the band number so bands never collide with each other.
 func (s Signature) BandKeys() []string {

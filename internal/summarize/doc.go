@@ -66,23 +66,6 @@ func continuesSentence(text string, end, next int) bool {
 	return unicode.IsLower(r) || r == ',' || r == ';'
 }
 
-// sentenceAt returns the index of the sentence holding byte pos (-1 if none).
-func (d *doc) sentenceAt(pos int) int {
-	lo, hi := 0, len(d.sents)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if d.sents[m].end <= pos {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(d.sents) && d.sents[lo].start <= pos {
-		return lo
-	}
-	return -1
-}
-
 // minClauseWords is the fewest words each side of a clause split keeps.
 const minClauseWords = 3
 

@@ -148,17 +148,6 @@ func (a *article) clauseSubject(si, k int) *entity {
 	return nil
 }
 
-// mentionAfter returns the entity of the first mention starting within gap
-// tokens after token k.
-func mentionAfter(ms []*mention, k, gap int) *entity {
-	for _, m := range ms {
-		if m.t0 >= k && m.t0-k <= gap && m.ent.kind != entPlace {
-			return m.ent
-		}
-	}
-	return nil
-}
-
 // mentionBefore returns the entity of the last mention ending within gap
 // tokens before token k that is not the object of a preposition.
 func mentionBefore(ms []*mention, k, gap int) *entity {
