@@ -11,20 +11,21 @@ var ErrStoryExpired = errors.New("story expired")
 
 // OutboxJob is one message to deliver: a story's article to a chat, or, with
 // Digest set, a digest of several. The outbox stream, the delayed set and the
-// dead stream carry it; the article itself stays stored once, in its story.
+// dead stream carry it (in the store's own layout); the article itself stays
+// stored once, in its story.
 type OutboxJob struct {
 	// ID is the stream entry id, set when the job is read from the outbox.
-	ID      string   `json:"-"`
-	ChatID  int64    `json:"chat"`
-	StoryID string   `json:"story"`
-	Article string   `json:"art,omitempty"`
-	Alerts  []string `json:"alerts,omitempty"`
+	ID      string
+	ChatID  int64
+	StoryID string
+	Article string
+	Alerts  []string
 	// Digest lists "story/article" references for a digest job.
-	Digest []string `json:"digest,omitempty"`
+	Digest []string
 	// Attempt counts failed deliveries so far.
-	Attempt int `json:"attempt,omitempty"`
+	Attempt int
 	// Enqueued is when the story was routed to the chat, in Unix milliseconds.
-	Enqueued int64 `json:"enq"`
+	Enqueued int64
 }
 
 // EnqueuedAt is when the job first entered the outbox.

@@ -1,5 +1,7 @@
 package news
 
+import "errors"
+
 // Button is one inline keyboard button: it sends Data back as a callback
 // query, or opens URL.
 type Button struct {
@@ -119,9 +121,13 @@ func (m ChatMember) IsAdmin() bool {
 	return m.Status == MemberCreator || m.Status == MemberAdministrator
 }
 
-// AlertMatch is one alert that matched an article.
-type AlertMatch struct {
-	ChatID  int64
-	AlertID string
-	Query   string
+// BotCommand is one entry of the bot's command menu (setMyCommands).
+type BotCommand struct {
+	// Command is the name without the slash: 1-32 lowercase letters, digits and underscores.
+	Command string
+	// Description is shown next to the command, 1-256 characters.
+	Description string
 }
+
+// ErrFileTooLarge means a file a user sent is bigger than the caller accepts.
+var ErrFileTooLarge = errors.New("file too large")

@@ -20,15 +20,44 @@ const OutboxGroup = "senders"
 // deadMaxLen bounds the dead stream (approximately, as XADD MAXLEN ~ does).
 const deadMaxLen = 10000
 
+// jobRecord is how a job is written in the outbox stream, the delayed set
+// and the dead stream. The Lua scripts below read it too: the names are the
+// storage format, kept short and never renamed.
+type jobRecord struct {
+	ChatID   int64    `json:"chat"`
+	StoryID  string   `json:"story"`
+	Article  string   `json:"art,omitempty"`
+	Alerts   []string `json:"alerts,omitempty"`
+	Digest   []string `json:"digest,omitempty"`
+	Attempt  int      `json:"attempt,omitempty"`
+	Enqueued int64    `json:"enq"`
+}
+
+// encodeJob writes j in its stored form (the stream id is not part of it).
+func encodeJob(j news.OutboxJob) ([]byte, error) {
+	return json.Marshal(jobRecord{ChatID: j.ChatID, StoryID: j.StoryID, Article: j.Article, Alerts: j.Alerts,
+		Digest: j.Digest, Attempt: j.Attempt, Enqueued: j.Enqueued})
+}
+
+// decodeJob reads a job in its stored form.
+func decodeJob(raw []byte) (news.OutboxJob, error) {
+	var r jobRecord
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return news.OutboxJob{}, err
+	}
+	return news.OutboxJob{ChatID: r.ChatID, StoryID: r.StoryID, Article: r.Article, Alerts: r.Alerts,
+		Digest: r.Digest, Attempt: r.Attempt, Enqueued: r.Enqueued}, nil
+}
+
 func jobValues(j news.OutboxJob) map[string]any {
-	b, _ := json.Marshal(j)
+	b, _ := encodeJob(j)
 	return map[string]any{"job": string(b), "chat": j.ChatID, "story": j.StoryID}
 }
 
 func jobFromMessage(m redis.XMessage) (news.OutboxJob, error) {
 	raw, _ := m.Values["job"].(string)
-	var j news.OutboxJob
-	if err := json.Unmarshal([]byte(raw), &j); err != nil {
+	j, err := decodeJob([]byte(raw))
+	if err != nil {
 		return news.OutboxJob{ID: m.ID}, fmt.Errorf("outbox entry %s: %w", m.ID, err)
 	}
 	j.ID = m.ID
@@ -107,7 +136,7 @@ func (s *Store) RouteStory(ctx context.Context, storyID string, routes []news.Ro
 		case news.RouteDigest:
 			payload, score, due = r.StoryID+"/"+r.Article, r.Enqueued, r.At.UnixMilli()
 		default:
-			b, err := json.Marshal(r.OutboxJob)
+			b, err := encodeJob(r.OutboxJob)
 			if err != nil {
 				return 0, fmt.Errorf("route story %s: %w", storyID, err)
 			}
@@ -280,7 +309,7 @@ func (s *Store) AckJob(ctx context.Context, j news.OutboxJob) error {
 
 // RetryJob moves a job to the delayed set, due at, and acknowledges it.
 func (s *Store) RetryJob(ctx context.Context, j news.OutboxJob, at time.Time) error {
-	b, err := json.Marshal(j)
+	b, err := encodeJob(j)
 	if err != nil {
 		return fmt.Errorf("retry job %s: %w", j.ID, err)
 	}
@@ -300,7 +329,7 @@ func (s *Store) RetryJob(ctx context.Context, j news.OutboxJob, at time.Time) er
 
 // DeadJob moves a job to the dead stream with the reason, and acknowledges it.
 func (s *Store) DeadJob(ctx context.Context, j news.OutboxJob, reason string) error {
-	b, _ := json.Marshal(j)
+	b, _ := encodeJob(j)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.XAdd(ctx, &redis.XAddArgs{
 			Stream: s.deadKey(), MaxLen: deadMaxLen, Approx: true,

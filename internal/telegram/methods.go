@@ -13,11 +13,12 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/telegram/botapi"
 )
 
 // GetMe returns the bot's own user; it is the cheapest check of the token.
 func (c *Client) GetMe(ctx context.Context) (news.User, error) {
-	var u wireUser
+	var u botapi.User
 	if err := c.call(ctx, "getMe", nil, &u); err != nil {
 		return news.User{}, err
 	}
@@ -59,7 +60,7 @@ func (c *Client) Send(ctx context.Context, m news.Message) (int, error) {
 		}
 	}
 	if len(m.Buttons) > 0 {
-		if err := addJSON(p, "reply_markup", keyboard(m.Buttons)); err != nil {
+		if err := addJSON(p, "reply_markup", botapi.Keyboard(m.Buttons)); err != nil {
 			return 0, err
 		}
 	}
@@ -92,24 +93,6 @@ func (c *Client) Send(ctx context.Context, m news.Message) (int, error) {
 		return 0, err
 	}
 	return out.MessageID, nil
-}
-
-func keyboard(rows [][]news.Button) tgbotapi.InlineKeyboardMarkup {
-	kb := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: make([][]tgbotapi.InlineKeyboardButton, 0, len(rows))}
-	for _, row := range rows {
-		r := make([]tgbotapi.InlineKeyboardButton, 0, len(row))
-		for _, b := range row {
-			btn := tgbotapi.InlineKeyboardButton{Text: b.Text}
-			if b.URL != "" {
-				btn.URL = &b.URL
-			} else {
-				btn.CallbackData = &b.Data
-			}
-			r = append(r, btn)
-		}
-		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
-	}
-	return kb
 }
 
 func addJSON(p tgbotapi.Params, key string, v any) error {
@@ -156,7 +139,7 @@ func (c *Client) GetChat(ctx context.Context, chat string) (news.ChatRef, error)
 	if _, err := strconv.ParseInt(chat, 10, 64); err != nil && !strings.HasPrefix(chat, "@") {
 		chat = "@" + chat
 	}
-	var w wireChat
+	var w botapi.Chat
 	if err := c.call(ctx, "getChat", tgbotapi.Params{"chat_id": chat}, &w); err != nil {
 		return news.ChatRef{}, err
 	}
@@ -168,7 +151,7 @@ func (c *Client) GetChatMember(ctx context.Context, chatID, userID int64) (news.
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
 	p.AddNonZero64("user_id", userID)
-	var w wireMember
+	var w botapi.ChatMember
 	if err := c.call(ctx, "getChatMember", p, &w); err != nil {
 		return news.ChatMember{}, err
 	}
@@ -179,7 +162,7 @@ func (c *Client) GetChatMember(ctx context.Context, chatID, userID int64) (news.
 func (c *Client) GetChatAdministrators(ctx context.Context, chatID int64) ([]news.ChatMember, error) {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
-	var ws []wireMember
+	var ws []botapi.ChatMember
 	if err := c.call(ctx, "getChatAdministrators", p, &ws); err != nil {
 		return nil, err
 	}

@@ -5,93 +5,13 @@ import (
 	"fmt"
 
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/telegram/botapi"
 )
-
-// The wire types below decode only the fields MigraWatch reads, including the
-// ones newer than the library's Bot API 5.5 types (is_forum, message_thread_id,
-// is_topic_message, forward_origin). Unknown fields are ignored, so a field
-// Telegram adds later never breaks decoding.
-
-type wireUser struct {
-	ID           int64  `json:"id"`
-	IsBot        bool   `json:"is_bot"`
-	FirstName    string `json:"first_name"`
-	Username     string `json:"username"`
-	LanguageCode string `json:"language_code"`
-}
-
-type wireChat struct {
-	ID        int64  `json:"id"`
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Username  string `json:"username"`
-	FirstName string `json:"first_name"`
-	IsForum   bool   `json:"is_forum"`
-}
-
-// wireOrigin is MessageOrigin (Bot API 7.0); only the channel variant names a chat we use.
-type wireOrigin struct {
-	Type      string    `json:"type"`
-	Chat      *wireChat `json:"chat"`
-	MessageID int       `json:"message_id"`
-}
-
-type wireDocument struct {
-	FileID   string `json:"file_id"`
-	FileName string `json:"file_name"`
-	MimeType string `json:"mime_type"`
-	FileSize int64  `json:"file_size"`
-}
-
-type wireMessage struct {
-	MessageID         int           `json:"message_id"`
-	MessageThreadID   int           `json:"message_thread_id"`
-	IsTopicMessage    bool          `json:"is_topic_message"`
-	From              *wireUser     `json:"from"`
-	SenderChat        *wireChat     `json:"sender_chat"`
-	Chat              wireChat      `json:"chat"`
-	Text              string        `json:"text"`
-	Caption           string        `json:"caption"`
-	Document          *wireDocument `json:"document"`
-	ForwardFromChat   *wireChat     `json:"forward_from_chat"`
-	ForwardOrigin     *wireOrigin   `json:"forward_origin"`
-	MigrateToChatID   int64         `json:"migrate_to_chat_id"`
-	MigrateFromChatID int64         `json:"migrate_from_chat_id"`
-}
-
-type wireCallback struct {
-	ID      string       `json:"id"`
-	From    wireUser     `json:"from"`
-	Message *wireMessage `json:"message"`
-	Data    string       `json:"data"`
-}
-
-type wireMember struct {
-	Status          string   `json:"status"`
-	User            wireUser `json:"user"`
-	CanPostMessages *bool    `json:"can_post_messages"`
-	CanSendMessages *bool    `json:"can_send_messages"`
-}
-
-type wireMemberUpdate struct {
-	Chat          wireChat   `json:"chat"`
-	From          wireUser   `json:"from"`
-	OldChatMember wireMember `json:"old_chat_member"`
-	NewChatMember wireMember `json:"new_chat_member"`
-}
-
-type wireUpdate struct {
-	UpdateID      int               `json:"update_id"`
-	Message       *wireMessage      `json:"message"`
-	ChannelPost   *wireMessage      `json:"channel_post"`
-	CallbackQuery *wireCallback     `json:"callback_query"`
-	MyChatMember  *wireMemberUpdate `json:"my_chat_member"`
-}
 
 // decodeUpdate decodes one update. ok is false for a kind MigraWatch does not
 // act on (edited messages, inline queries ...), which is not an error.
 func decodeUpdate(raw []byte) (u news.Update, ok bool, err error) {
-	var w wireUpdate
+	var w botapi.Update
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return news.Update{}, false, fmt.Errorf("decode update: %w", err)
 	}
@@ -127,7 +47,7 @@ func decodeUpdate(raw []byte) (u news.Update, ok bool, err error) {
 	return u, true, nil
 }
 
-func fillMessage(u *news.Update, m *wireMessage) {
+func fillMessage(u *news.Update, m *botapi.Message) {
 	u.Chat = toChat(m.Chat)
 	if m.From != nil {
 		u.From = toUser(*m.From)
@@ -161,14 +81,14 @@ func fillMessage(u *news.Update, m *wireMessage) {
 
 // threadOf is the forum topic of a message. Outside forums message_thread_id
 // names a reply thread, which is not a place to post to.
-func threadOf(m *wireMessage) int {
+func threadOf(m *botapi.Message) int {
 	if m.IsTopicMessage || m.Chat.IsForum {
 		return m.MessageThreadID
 	}
 	return 0
 }
 
-func toChat(c wireChat) news.ChatRef {
+func toChat(c botapi.Chat) news.ChatRef {
 	title := c.Title
 	if title == "" {
 		title = c.FirstName
@@ -176,11 +96,11 @@ func toChat(c wireChat) news.ChatRef {
 	return news.ChatRef{ID: c.ID, Kind: news.ChatKind(c.Type), Title: title, Username: c.Username, IsForum: c.IsForum}
 }
 
-func toUser(u wireUser) news.User {
+func toUser(u botapi.User) news.User {
 	return news.User{ID: u.ID, IsBot: u.IsBot, Username: u.Username, FirstName: u.FirstName, LanguageCode: u.LanguageCode}
 }
 
-func toMember(m wireMember) news.ChatMember {
+func toMember(m botapi.ChatMember) news.ChatMember {
 	cm := news.ChatMember{UserID: m.User.ID, Status: m.Status}
 	switch m.Status {
 	case news.MemberCreator, news.MemberMember:

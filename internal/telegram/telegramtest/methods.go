@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/telegram/botapi"
 )
 
 func (s *Server) getMe(*request) (any, *apiError) {
@@ -186,21 +187,8 @@ func (s *Server) botMessage(c *chatState, m *SentMessage) Message {
 		msg.Text = m.Text
 	}
 	if len(m.Buttons) > 0 {
-		kb := &InlineKeyboardMarkup{}
-		for _, row := range m.Buttons {
-			var r []InlineKeyboardButton
-			for _, b := range row {
-				btn := InlineKeyboardButton{Text: b.Text}
-				if b.URL != "" {
-					btn.URL = &b.URL
-				} else {
-					btn.CallbackData = &b.Data
-				}
-				r = append(r, btn)
-			}
-			kb.InlineKeyboard = append(kb.InlineKeyboard, r)
-		}
-		msg.ReplyMarkup = kb
+		kb := botapi.Keyboard(m.Buttons)
+		msg.ReplyMarkup = &kb
 	}
 	return msg
 }
@@ -442,12 +430,16 @@ func (s *Server) getFile(q *request) (any, *apiError) {
 var commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
 func (s *Server) setMyCommands(q *request) (any, *apiError) {
-	var cmds []news.BotCommand
-	if err := json.Unmarshal([]byte(q.get("commands")), &cmds); err != nil {
+	var wire []botapi.BotCommand
+	if err := json.Unmarshal([]byte(q.get("commands")), &wire); err != nil {
 		return nil, badRequest("can't parse commands JSON object")
 	}
-	if len(cmds) > 100 {
+	if len(wire) > 100 {
 		return nil, badRequest("too many commands specified")
+	}
+	cmds := make([]news.BotCommand, len(wire))
+	for i, c := range wire {
+		cmds[i] = news.BotCommand{Command: c.Command, Description: c.Description}
 	}
 	for _, c := range cmds {
 		if !commandName.MatchString(c.Command) {
