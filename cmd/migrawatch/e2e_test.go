@@ -18,6 +18,7 @@ import (
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/store"
 	"github.com/migrawatch/migrawatch/internal/store/storetest"
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
 )
 
@@ -141,7 +142,7 @@ func TestRun_NewSeedArticleReachesEverySubscribedChatWithinOnePoll(t *testing.T)
 		state, ok, err := st.Feed(ctx, "2m-ar")
 		return err == nil && ok && !state.LastOK.IsZero()
 	}, logs)
-	seed, err := os.ReadFile("testdata/2m-iom-agadir.txt")
+	seed, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +277,7 @@ func TestRun_QuietOffReleasesTheHeldArticle(t *testing.T) {
 		state, ok, err := st.Feed(ctx, "2m-ar")
 		return err == nil && ok && !state.LastOK.IsZero()
 	}, logs)
-	seed, err := os.ReadFile("testdata/2m-iom-agadir.txt")
+	seed, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +431,7 @@ func TestRun_RedisRestartedDuringAPollDeliversWithinAPollInterval(t *testing.T) 
 	slow.Lock()
 	slowPolls = false
 	slow.Unlock()
-	seed, err := os.ReadFile("testdata/2m-iom-agadir.txt")
+	seed, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

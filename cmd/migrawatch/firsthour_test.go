@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
 func TestCheckFeed_SaysWhichItemsAreLeftOutAndWhy(t *testing.T) {
@@ -112,7 +114,7 @@ func wantArticle(t *testing.T, lines []map[string]any, got invocation, title boo
 }
 
 func TestPreview_OneArticleFromItsPageURL(t *testing.T) {
-	page, err := os.ReadFile("testdata/2m-iom-agadir-article.html")
+	page, err := summarizetest.ReadSeed("2m-iom-agadir-article.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,9 +136,9 @@ func TestPreview_OneArticleFromItsPageURL(t *testing.T) {
 }
 
 func TestPreview_OneArticleSavedAsHTMLOrText(t *testing.T) {
-	lines, got := previewJSON(t, nil, "testdata/2m-iom-agadir-article.html")
+	lines, got := previewJSON(t, nil, summarizetest.SeedPath(t, "2m-iom-agadir-article.html"))
 	wantArticle(t, lines, got, true)
-	lines, got = previewJSON(t, nil, "testdata/2m-iom-agadir.txt")
+	lines, got = previewJSON(t, nil, summarizetest.SeedPath(t, "2m-iom-agadir.txt"))
 	wantArticle(t, lines, got, false)
 	if !strings.HasPrefix(lines[0]["title"].(string), "رئيسة بعثة المنظمة الدولية للهجرة بالمغرب") {
 		t.Errorf("a text file's first line is its title: %q", lines[0]["title"])

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
 const (
@@ -267,9 +269,9 @@ func TestCheckFeed_NeedsExactlyOneTarget(t *testing.T) {
 	}
 }
 
-// The 2M.ma listing page in testdata is shaped like the real site: navigation,
-// sidebars and a list of article cards, and no feed.
-const listing2M = "testdata/2m-ar-listing.html"
+// The 2M.ma listing page of the page reader's testdata is shaped like the
+// real site: navigation, sidebars and a list of article cards, and no feed.
+const listing2M = "../../internal/page/testdata/2m-ar-listing.html"
 
 const iomAgadirTitle = "رئيسة بعثة المنظمة الدولية للهجرة بالمغرب لـ 2M.ma: إدماج المهاجرين أمر معقد واتفاقية أكادير مهمة"
 
@@ -326,7 +328,7 @@ func TestCheckFeed_ListingPageOverHTTP(t *testing.T) {
 // a one-sentence snippet, so the page is fetched, and the two quotes come out
 // with their speakers.
 func TestPreview_SnippetFeedGetsTheArticlePageGistAndQuotes(t *testing.T) {
-	page, err := os.ReadFile("testdata/2m-iom-agadir-article.html")
+	page, err := summarizetest.ReadSeed("2m-iom-agadir-article.html")
 	if err != nil {
 		t.Fatal(err)
 	}

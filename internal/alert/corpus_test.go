@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 	"github.com/migrawatch/migrawatch/internal/textproc"
 )
 
@@ -47,7 +48,7 @@ func loadCorpus(tb testing.TB) []news.Article {
 			Text: g.Text,
 		})
 	}
-	seed, err := os.ReadFile(filepath.Join("testdata", "seed", "2m-iom-agadir.txt"))
+	seed, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -27,7 +27,7 @@ type listingSite struct {
 
 func newListingSite(t *testing.T) *listingSite {
 	t.Helper()
-	body, err := os.ReadFile("testdata/2m-ar-listing.html")
+	body, err := os.ReadFile("../page/testdata/2m-ar-listing.html") // the page reader's fixture
 	if err != nil {
 		t.Fatal(err)
 	}

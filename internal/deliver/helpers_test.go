@@ -2,10 +2,8 @@ package deliver_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +16,7 @@ import (
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/store"
 	"github.com/migrawatch/migrawatch/internal/store/storetest"
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 	"github.com/migrawatch/migrawatch/internal/telegram"
 	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
 )
@@ -28,46 +27,10 @@ const seedFeed = "2m-ar"
 // understands it: headline, lead, the two quotes with their speakers.
 func seedArticle(t testing.TB) news.Article {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/2m-iom-agadir.expected.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var exp struct {
-		Headline string `json:"headline"`
-		Quotes   []struct {
-			Speaker string `json:"speaker"`
-			Role    string `json:"speaker_role"`
-			Start   string `json:"quote_starts_with"`
-			End     string `json:"quote_ends_with"`
-		} `json:"quotes"`
-	}
-	if err := json.Unmarshal(raw, &exp); err != nil {
-		t.Fatal(err)
-	}
-	body, err := os.ReadFile("testdata/2m-iom-agadir.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(body)
-	start := strings.Index(text, "قالت")
-	lead := text[start:]
-	lead = lead[:strings.Index(lead, "المجاورة.")+len("المجاورة.")]
-	a := news.Article{
-		Item: news.Item{
-			FeedID: seedFeed, Key: "https://www.2m.ma/ar/news/iom-agadir", Link: "https://www.2m.ma/ar/news/iom-agadir",
-			Title: exp.Headline, Published: time.Date(2024, 2, 16, 9, 0, 0, 0, time.UTC),
-		},
-		SourceName: "2M.ma",
-		Lang:       "ar",
-		Text:       text[start:],
-		Relevance:  news.Relevance{Relevant: true, Score: 3, Matched: []string{"هجرة", "المهاجرين"}},
-		Summary:    news.Summary{Gist: []string{lead}},
-	}
-	for _, q := range exp.Quotes {
-		i, j := strings.Index(text, q.Start), strings.Index(text, q.End)
-		a.Summary.Quotes = append(a.Summary.Quotes, news.Quote{Text: text[i : j+len(q.End)], Speaker: q.Speaker, Role: q.Role})
-	}
-	return a
+	return summarizetest.SeedArticle(t, news.Item{
+		FeedID: seedFeed, Key: "https://www.2m.ma/ar/news/iom-agadir", Link: "https://www.2m.ma/ar/news/iom-agadir",
+		Published: time.Date(2024, 2, 16, 9, 0, 0, 0, time.UTC),
+	})
 }
 
 // numbered is a distinct article n of a feed, unrelated to any other story.

@@ -17,13 +17,22 @@ import (
 	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
+// fixture reads a page of testdata, or the seed article's page, kept once
+// for every package in summarizetest.
+func fixture(name string) ([]byte, error) {
+	if name == "2m-iom-agadir.html" {
+		return summarizetest.ReadSeed("2m-iom-agadir-article.html")
+	}
+	return os.ReadFile(filepath.Join("testdata", name))
+}
+
 // pageServer serves testdata files by name and counts requests.
 func pageServer(t *testing.T) (*httptest.Server, *int) {
 	t.Helper()
 	hits := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits++
-		b, err := os.ReadFile(filepath.Join("testdata", filepath.Base(r.URL.Path)))
+		b, err := fixture(filepath.Base(r.URL.Path))
 		if err != nil {
 			http.NotFound(w, r)
 			return
@@ -178,7 +187,7 @@ func TestParsePage_TitleDateText(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			b, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			b, err := fixture(tc.file)
 			if err != nil {
 				t.Fatal(err)
 			}

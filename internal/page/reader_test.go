@@ -36,7 +36,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	article, err := os.ReadFile("testdata/2m-iom-agadir-article.html")
+	article, err := summarizetest.ReadSeed("2m-iom-agadir-article.html")
 	if err != nil {
 		t.Fatal(err)
 	}

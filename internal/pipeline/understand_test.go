@@ -3,7 +3,6 @@ package pipeline_test
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +17,7 @@ import (
 // seedArticle splits the seed file into its headline and body.
 func seedArticle(t *testing.T) (title, body string) {
 	t.Helper()
-	b, err := os.ReadFile("testdata/2m-iom-agadir.txt")
+	b, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

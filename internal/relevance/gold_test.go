@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 	"github.com/migrawatch/migrawatch/internal/textproc"
 )
 
@@ -53,7 +54,7 @@ func loadGold(tb testing.TB) []goldArticle {
 // line is the headline, the rest the page text.
 func seedArticle(tb testing.TB) news.Article {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "2m-iom-agadir.txt"))
+	b, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migrawatch/migrawatch/internal/news"
 	"github.com/migrawatch/migrawatch/internal/render"
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
 const seedLink = "https://www.2m.ma/ar/news/رئيسة-بعثة-المنظمة-الدولية-للهجرة-20240216"
@@ -19,50 +20,10 @@ const seedLink = "https://www.2m.ma/ar/news/رئيسة-بعثة-المنظمة-�
 // understands it: headline, lead sentence, its two quotes with speakers.
 func seedArticle(t testing.TB) news.Article {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/2m-iom-agadir.expected.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var exp struct {
-		Headline string `json:"headline"`
-		Quotes   []struct {
-			Speaker string `json:"speaker"`
-			Role    string `json:"speaker_role"`
-			Start   string `json:"quote_starts_with"`
-			End     string `json:"quote_ends_with"`
-		} `json:"quotes"`
-	}
-	if err := json.Unmarshal(raw, &exp); err != nil {
-		t.Fatal(err)
-	}
-	body, err := os.ReadFile("testdata/2m-iom-agadir.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(body)
-	lead := text[strings.Index(text, "قالت"):]
-	lead = lead[:strings.Index(lead, "المجاورة.")+len("المجاورة.")]
-	a := news.Article{
-		Item: news.Item{
-			FeedID:    "2m-ar",
-			Key:       "seed",
-			Link:      seedLink,
-			Title:     exp.Headline,
-			Published: time.Date(2024, 2, 16, 9, 30, 0, 0, time.UTC),
-		},
-		SourceName: "2M.ma",
-		Lang:       "ar",
-		Relevance:  news.Relevance{Relevant: true, Score: 3, Matched: []string{"هجرة", "المهاجرين", "أكادير"}},
-		Summary:    news.Summary{Gist: []string{lead}},
-	}
-	for _, q := range exp.Quotes {
-		i := strings.Index(text, q.Start)
-		j := strings.Index(text, q.End)
-		if i < 0 || j < i {
-			t.Fatalf("quote %q not in the seed text", q.Start)
-		}
-		a.Summary.Quotes = append(a.Summary.Quotes, news.Quote{Text: text[i : j+len(q.End)], Speaker: q.Speaker, Role: q.Role})
-	}
+	a := summarizetest.SeedArticle(t, news.Item{
+		FeedID: "2m-ar", Key: "seed", Link: seedLink,
+		Published: time.Date(2024, 2, 16, 9, 30, 0, 0, time.UTC),
+	})
 	return a
 }
 

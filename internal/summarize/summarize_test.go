@@ -2,8 +2,6 @@ package summarize
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
 // TestSummarize_SeedAttributesItsTwoQuotesAndGivesACleanGist checks the
@@ -21,11 +20,11 @@ import (
 // quote is shown exactly when its confidence reaches Arabic's threshold,
 // and the gist is the lead without page furniture.
 func TestSummarize_SeedAttributesItsTwoQuotesAndGivesACleanGist(t *testing.T) {
-	text, err := os.ReadFile(filepath.Join("testdata", "seed", "2m-iom-agadir.txt"))
+	text, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join("testdata", "seed", "2m-iom-agadir.expected.json"))
+	raw, err := summarizetest.ReadSeed("2m-iom-agadir.expected.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +253,7 @@ func TestGist_SkipsBoilerplateAndKeepsArticleOrder(t *testing.T) {
 // FuzzSummarize checks that any text gives quotes that are substrings of the
 // text and gist sentences in article order, without panicking.
 func FuzzSummarize(f *testing.F) {
-	seed, err := os.ReadFile(filepath.Join("testdata", "seed", "2m-iom-agadir.txt"))
+	seed, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,10 +1,10 @@
 package textproc
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
 func benchText(b *testing.B) string {
@@ -16,7 +16,7 @@ func benchText(b *testing.B) string {
 		sb.WriteString(g.Text)
 		sb.WriteString("\n\n")
 	}
-	seed, err := os.ReadFile(filepath.Join("testdata", "2m-iom-agadir.txt"))
+	seed, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		b.Fatal(err)
 	}

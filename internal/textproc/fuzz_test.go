@@ -1,11 +1,11 @@
 package textproc
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
 // fuzzSeeds are short texts with every kind of character the normalizer and
@@ -21,7 +21,7 @@ func fuzzSeeds(f *testing.F) {
 		f.Add(s, "ar")
 		f.Add(s, "fr")
 	}
-	b, err := os.ReadFile(filepath.Join("testdata", "2m-iom-agadir.txt"))
+	b, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		f.Fatal(err)
 	}

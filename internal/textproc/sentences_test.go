@@ -1,11 +1,11 @@
 package textproc
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/migrawatch/migrawatch/internal/summarize/summarizetest"
 )
 
 func sentenceTexts(ss []Sentence) []string {
@@ -145,7 +145,7 @@ func TestSentences_VeryLongArabicWithoutOpenerSplitsAtComma(t *testing.T) {
 }
 
 func TestSentences_Seed(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "2m-iom-agadir.txt"))
+	b, err := summarizetest.ReadSeed("2m-iom-agadir.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
