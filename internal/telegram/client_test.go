@@ -40,6 +40,7 @@ func newClient(t *testing.T, srv *telegramtest.Server) (*telegram.Client, *syncB
 	logs := &syncBuffer{}
 	c, err := telegram.New(srv.Token, telegram.Options{
 		Endpoint:       srv.Endpoint(),
+		HTTPClient:     srv.Client(),
 		RequestTimeout: 2 * time.Second,
 		PollTimeout:    time.Second,
 		MinBackoff:     20 * time.Millisecond,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/migrawatch/migrawatch/internal/news"
@@ -188,43 +189,50 @@ func TestPoll_StopsOnContext(t *testing.T) {
 	}
 }
 
+// In virtual time (testing/synctest, the fake in process) the waits are
+// exact: no scheduler noise to allow for.
 func TestPoll_BacksOffOnErrorsAndHonoursRetryAfter(t *testing.T) {
-	srv := telegramtest.New(t)
-	c, logs := newClient(t, srv)
-	col := newCollector()
-	srv.FailMethod("getUpdates", 3, http.StatusBadGateway)
-	srv.FailMethod("getUpdates", 1, http.StatusTooManyRequests)
-	srv.UserMessage(42, telegramtest.Alice, "hello")
-	startPoll(t, c, col)
-	got := col.wait(t, 1)
-	if got[0].Text != "hello" {
-		t.Fatalf("update = %+v", got[0])
-	}
-	var calls []telegramtest.Request
-	for _, r := range srv.Requests() {
-		if r.Method == "getUpdates" {
-			calls = append(calls, r)
+	synctest.Test(t, func(t *testing.T) {
+		srv := telegramtest.NewInProcess(t)
+		c, logs := newClient(t, srv)
+		col := newCollector()
+		srv.FailMethod("getUpdates", 3, http.StatusBadGateway)
+		srv.FailMethod("getUpdates", 1, http.StatusTooManyRequests)
+		srv.UserMessage(42, telegramtest.Alice, "hello")
+		startPoll(t, c, col)
+		got := col.wait(t, 1)
+		if got[0].Text != "hello" {
+			t.Fatalf("update = %+v", got[0])
 		}
-	}
-	if len(calls) < 5 {
-		t.Fatalf("%d getUpdates calls, want 3 failures, one 429 and a success", len(calls))
-	}
-	// Backoff grows: 20ms, 40ms, 80ms (+ jitter) after the three 502s.
-	gap1 := calls[1].Time.Sub(calls[0].Time)
-	gap3 := calls[3].Time.Sub(calls[2].Time)
-	if gap1 < 20*time.Millisecond || gap3 < 80*time.Millisecond {
-		t.Errorf("backoff gaps %s, %s; want >= 20ms then >= 80ms", gap1, gap3)
-	}
-	// retry_after 1 is a full second, longer than MaxBackoff.
-	if gap := calls[4].Time.Sub(calls[3].Time); gap < time.Second {
-		t.Errorf("retried %s after a 429 with retry_after 1", gap)
-	}
-	if strings.Contains(logs.String(), srv.Token) {
-		t.Fatal("token in the log")
-	}
-	if !strings.Contains(logs.String(), "getUpdates failed") {
-		t.Error("failures not logged")
-	}
+		var calls []telegramtest.Request
+		for _, r := range srv.Requests() {
+			if r.Method == "getUpdates" {
+				calls = append(calls, r)
+			}
+		}
+		if len(calls) < 5 {
+			t.Fatalf("%d getUpdates calls, want 3 failures, one 429 and a success", len(calls))
+		}
+		// Backoff grows: 20ms, 40ms, 80ms (+ up to 25% jitter) after the
+		// three 502s, never above MaxBackoff (100ms) with its jitter.
+		for i, want := range []time.Duration{20, 40, 80} {
+			want *= time.Millisecond
+			gap := calls[i+1].Time.Sub(calls[i].Time)
+			if gap < want || gap > want+want/4 {
+				t.Errorf("backoff gap %d: %s, want between %s and %s", i+1, gap, want, want+want/4)
+			}
+		}
+		// retry_after 1 is a full second, longer than MaxBackoff: exactly it.
+		if gap := calls[4].Time.Sub(calls[3].Time); gap != time.Second {
+			t.Errorf("retried %s after a 429 with retry_after 1, want 1s", gap)
+		}
+		if strings.Contains(logs.String(), srv.Token) {
+			t.Fatal("token in the log")
+		}
+		if !strings.Contains(logs.String(), "getUpdates failed") {
+			t.Error("failures not logged")
+		}
+	})
 }
 
 func TestPoll_GivesUpOnBadToken(t *testing.T) {

@@ -153,7 +153,54 @@ type storedFile struct {
 // New starts a fake Bot API server that closes when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{
+	s := newServer()
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewInProcess returns a fake Bot API server that listens on no socket: a
+// client reaches it through Client, whose transport calls the server in the
+// client's own goroutine. Client and server can then run inside a
+// testing/synctest bubble, where long polls, timeouts and backoffs take
+// virtual time. Webhook pushes need New.
+func NewInProcess(t testing.TB) *Server {
+	t.Helper()
+	s := newServer()
+	s.URL = "http://api.telegram.test"
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Client is an HTTP client that reaches the server: in process for a server
+// of NewInProcess, over loopback for one of New.
+func (s *Server) Client() *http.Client {
+	if s.srv != nil {
+		return s.srv.Client()
+	}
+	return &http.Client{Transport: inProcess{s}}
+}
+
+// inProcess answers a request by calling the server directly.
+type inProcess struct{ s *Server }
+
+func (p inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	rec := httptest.NewRecorder()
+	p.s.serve(rec, r)
+	if err := r.Context().Err(); err != nil {
+		return nil, err // the client gave up waiting
+	}
+	res := rec.Result()
+	res.Request = r
+	return res, nil
+}
+
+func newServer() *Server {
+	return &Server{
 		Token:        fmt.Sprintf("%d:AAF-fake-token_0123456789abcdef", BotID),
 		done:         make(chan struct{}),
 		changed:      make(chan struct{}),
@@ -169,10 +216,6 @@ func New(t testing.TB) *Server {
 		failByMethod: map[string][]int{},
 		windows:      map[string][]time.Time{},
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	s.URL = s.srv.URL
-	t.Cleanup(s.Close)
-	return s
 }
 
 // Close releases every hanging request and stops the server. It is called
@@ -187,8 +230,10 @@ func (s *Server) Close() {
 	}
 	close(s.done)
 	s.mu.Unlock()
-	s.srv.CloseClientConnections()
-	s.srv.Close()
+	if s.srv != nil {
+		s.srv.CloseClientConnections()
+		s.srv.Close()
+	}
 	s.pushers.Wait()
 }
 
