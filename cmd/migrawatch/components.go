@@ -116,8 +116,8 @@ func (a *app) startPoller(g *group) error {
 	}
 	router := deliver.NewRouter(a.store, a.store, a.store, matcher, deliver.RouterConfig{Figures: a.store, Logger: a.log})
 	pages := &page.Reader{
-		Fetch:     pageBytes(a.fetcher),
-		Robots:    page.NewRobotsCache(robotsFetcher(a.fetcher), "MigraWatch", 0, nil),
+		Fetch:     page.FetchVia(a.fetcher),
+		Robots:    page.NewRobotsCache(page.RobotsVia(a.fetcher), "MigraWatch", 0, nil),
 		Pacer:     page.NewPacer(articlePageEvery, nil),
 		Canonical: feed.CanonicalURL,
 	}
@@ -177,33 +177,6 @@ func (a *app) observePoll(r pipeline.Result, took time.Duration) {
 	}
 	a.metrics.Items("seen", r.Items)
 	a.metrics.Items("new", r.New)
-}
-
-// pageBytes adapts the fetcher's page fetch to the page reader.
-func pageBytes(f *feed.Fetcher) page.FetchFunc {
-	return func(ctx context.Context, u string) ([]byte, string, error) {
-		resp, err := f.FetchPage(ctx, u)
-		if err != nil {
-			return nil, "", err
-		}
-		return resp.Body, resp.URL, nil
-	}
-}
-
-// robotsFetcher reads robots.txt through the fetcher (same guard and limits),
-// turning an HTTP error status into the status the robots rules depend on.
-func robotsFetcher(f *feed.Fetcher) page.RobotsFetcher {
-	return func(ctx context.Context, u string) (int, []byte, error) {
-		resp, err := f.FetchPage(ctx, u)
-		var se *feed.StatusError
-		if errors.As(err, &se) {
-			return se.Code, nil, nil
-		}
-		if err != nil {
-			return 0, nil, err
-		}
-		return resp.Status, resp.Body, nil
-	}
 }
 
 // articleReader adapts the page reader to the pipeline's view of an article page.

@@ -75,7 +75,7 @@ read as a listing page of article links.`)
 	}
 	onlineU := *offlineU
 	onlineU.Enricher = extract.New(pageFetcher(fetcher), extract.WithMinText(cfg.Extract.MinFeedTextChars))
-	onlineU.Pages = articleReader{&page.Reader{Fetch: pageBytes(fetcher), Robots: page.NewRobotsCache(robotsFetcher(fetcher), "MigraWatch", 0, nil)}}
+	onlineU.Pages = articleReader{&page.Reader{Fetch: page.FetchVia(fetcher), Robots: page.NewRobotsCache(page.RobotsVia(fetcher), "MigraWatch", 0, nil)}}
 
 	type outcome struct {
 		src      news.Source
@@ -175,7 +175,7 @@ read as a listing page of article links.`)
 // pageFetcher lets the extractor fetch article pages through the feed fetcher,
 // with its address guard and limits.
 func pageFetcher(f *feed.Fetcher) extract.PageFetcher {
-	return extract.FetchPageFunc(pageBytes(f))
+	return extract.FetchPageFunc(page.FetchVia(f))
 }
 
 // sourceName is the name shown for a source: the catalog's, else the feed's

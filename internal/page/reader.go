@@ -2,6 +2,7 @@ package page
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -19,6 +20,40 @@ var ErrDisallowed = feed.ErrDisallowed
 // FetchFunc fetches an HTML page and returns its body and final URL; the
 // feed fetcher's page fetch (with its SSRF guard and limits) fits.
 type FetchFunc func(ctx context.Context, url string) (body []byte, finalURL string, err error)
+
+// PageFetcher fetches an HTML page behind the feed fetcher's SSRF guard and
+// limits (*feed.Fetcher).
+type PageFetcher interface {
+	FetchPage(ctx context.Context, url string) (*feed.Response, error)
+}
+
+// FetchVia reads pages through f.
+func FetchVia(f PageFetcher) FetchFunc {
+	return func(ctx context.Context, u string) ([]byte, string, error) {
+		resp, err := f.FetchPage(ctx, u)
+		if err != nil {
+			return nil, "", err
+		}
+		return resp.Body, resp.URL, nil
+	}
+}
+
+// RobotsVia reads robots.txt through f (same guard and limits), an HTTP
+// error status being the status the robots rules depend on (RFC 9309
+// §2.3.1), not a failure to read.
+func RobotsVia(f PageFetcher) RobotsFetcher {
+	return func(ctx context.Context, u string) (int, []byte, error) {
+		resp, err := f.FetchPage(ctx, u)
+		var se *feed.StatusError
+		if errors.As(err, &se) {
+			return se.Code, nil, nil
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		return resp.Status, resp.Body, nil
+	}
+}
 
 // Reader reads article pages politely: robots.txt first, then at most one
 // article page per host every pacer interval.

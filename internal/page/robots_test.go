@@ -3,6 +3,8 @@ package page
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -145,5 +147,42 @@ func TestReader_UnreachableRobotsIsNotReportedAsDisallowed(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRobotsVia_StatusesThroughTheFetcher reads robots.txt the way the
+// binary does, through the feed fetcher: a 404 allows everything, a 503
+// keeps the site off limits as unreachable, a 200 applies its rules.
+func TestRobotsVia_StatusesThroughTheFetcher(t *testing.T) {
+	status := http.StatusNotFound
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/robots.txt" {
+			t.Errorf("fetched %s", r.URL.Path)
+		}
+		if status != http.StatusOK {
+			http.Error(w, "no", status)
+			return
+		}
+		_, _ = w.Write([]byte(robotsTxt))
+	}))
+	defer srv.Close()
+	f := feed.NewFetcher(feed.Options{AllowPrivateAddresses: true})
+	for _, tt := range []struct {
+		status  int
+		path    string
+		allowed bool
+		err     error
+	}{
+		{http.StatusNotFound, "/fr/sport/x", true, nil},
+		{http.StatusServiceUnavailable, "/ar/news/a", false, feed.ErrRobotsUnreachable},
+		{http.StatusOK, "/fr/sport/x", false, nil},
+		{http.StatusOK, "/ar/news/a-b-c", true, nil},
+	} {
+		status = tt.status
+		c := NewRobotsCache(RobotsVia(f), "MigraWatch", time.Hour, nil)
+		ok, err := c.Allowed(context.Background(), srv.URL+tt.path)
+		if ok != tt.allowed || !errors.Is(err, tt.err) || (tt.err == nil && err != nil) {
+			t.Errorf("robots.txt answering %d, %s: allowed %v (%v), want %v (%v)", tt.status, tt.path, ok, err, tt.allowed, tt.err)
+		}
 	}
 }
