@@ -236,3 +236,43 @@ func TestWebURL(t *testing.T) {
 		}
 	}
 }
+
+// countingStore counts the reads of a chat's feeds.
+type countingStore struct {
+	*store.Store
+	reads atomic.Int64
+}
+
+func (c *countingStore) ChatFeeds(ctx context.Context, chat int64) ([]string, error) {
+	c.reads.Add(1)
+	return c.Store.ChatFeeds(ctx, chat)
+}
+
+func TestAdd_ReadsTheChatsFeedsOnce(t *testing.T) {
+	srv := newSite(t)
+	rdb, prefix := storetest.Redis(t)
+	st := &countingStore{Store: store.New(rdb, prefix)}
+	f := feed.NewFetcher(feed.Options{AllowPrivateAddresses: true})
+	subs, err := New(Options{Store: st, Feeds: st, Offers: st, Checker: f, Pages: f,
+		Catalog: []news.Source{{ID: "iom-en", URL: "https://www.iom.int/rss/news"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, input := range []string{srv.URL + "/rss.xml", "iom-en", srv.URL + "/rss.xml"} {
+		before := st.reads.Load()
+		if _, err := subs.Add(ctx, 11, input); err != nil {
+			t.Fatal(err)
+		}
+		if n := st.reads.Load() - before; n != 1 {
+			t.Errorf("/subscribe %s read the chat's feeds %d times, want once", input, n)
+		}
+	}
+	before := st.reads.Load()
+	if _, err := subs.AddAll(ctx, 12, []string{srv.URL + "/rss.xml", "https://www.iom.int/rss/news", "not a url"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := st.reads.Load() - before; n != 1 {
+		t.Errorf("an import of three read the chat's feeds %d times, want once", n)
+	}
+}
