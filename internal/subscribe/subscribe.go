@@ -150,6 +150,19 @@ type Subscriptions struct {
 	opts  Options
 	byID  map[string]news.Source
 	byURL map[string]news.Source
+
+	// checks are the checks in flight, by address: chats that subscribe to
+	// one new feed at the same moment (a link shared in a big group) wait
+	// for one fetch instead of making one each.
+	mu     sync.Mutex
+	checks map[string]*flight
+}
+
+// flight is one check of an address that other callers may wait for.
+type flight struct {
+	done chan struct{}
+	src  news.Source
+	err  error
 }
 
 // New returns Subscriptions with opts.
@@ -169,7 +182,7 @@ func New(opts Options) (*Subscriptions, error) {
 	if opts.OfferTTL <= 0 {
 		opts.OfferTTL = 24 * time.Hour
 	}
-	s := &Subscriptions{opts: opts, byID: map[string]news.Source{}, byURL: map[string]news.Source{}}
+	s := &Subscriptions{opts: opts, byID: map[string]news.Source{}, byURL: map[string]news.Source{}, checks: map[string]*flight{}}
 	for _, src := range opts.Catalog {
 		s.byID[strings.ToLower(src.ID)] = src
 		s.byURL[feed.CanonicalURL(src.URL)] = src
@@ -367,10 +380,38 @@ func (s *Subscriptions) resolve(ctx context.Context, u string) (src news.Source,
 	return src, viaPage, nil
 }
 
-// check reads the source at u. A registered, healthy source is taken as
-// it is, with no request at all; a registered failing one is fetched with
-// its validators, so an unchanged feed costs a 304.
+// check reads the source at u, sharing the answer with the callers that
+// ask for u while it is being read (see readSource).
 func (s *Subscriptions) check(ctx context.Context, u string) (news.Source, error) {
+	s.mu.Lock()
+	if f, ok := s.checks[u]; ok {
+		s.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return news.Source{}, ctx.Err()
+		}
+		if !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
+			return f.src, f.err
+		}
+		// The first caller gave up (its chat's request ended): read it for this one.
+		return s.readSource(ctx, u)
+	}
+	f := &flight{done: make(chan struct{})}
+	s.checks[u] = f
+	s.mu.Unlock()
+	f.src, f.err = s.readSource(ctx, u)
+	s.mu.Lock()
+	delete(s.checks, u)
+	s.mu.Unlock()
+	close(f.done)
+	return f.src, f.err
+}
+
+// readSource reads the source at u. A registered, healthy source is taken
+// as it is, with no request at all; a registered failing one is fetched
+// with its validators, so an unchanged feed costs a 304.
+func (s *Subscriptions) readSource(ctx context.Context, u string) (news.Source, error) {
 	id := feed.SourceID(u)
 	state, known, err := s.opts.Feeds.Feed(ctx, id)
 	if err != nil {

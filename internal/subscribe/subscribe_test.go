@@ -3,6 +3,7 @@ package subscribe
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -35,6 +36,7 @@ type site struct {
 	mu        sync.Mutex
 	ifNone    []string
 	notModify string // the ETag answered with 304
+	delay     time.Duration
 }
 
 func newSite(t *testing.T) *site {
@@ -53,8 +55,9 @@ func newSite(t *testing.T) *site {
 		s.feedGets.Add(1)
 		s.mu.Lock()
 		s.ifNone = append(s.ifNone, r.Header.Get("If-None-Match"))
-		etag := s.notModify
+		etag, delay := s.notModify, s.delay
 		s.mu.Unlock()
+		time.Sleep(delay) // a slow site, so that subscribers overlap
 		if etag != "" && r.Header.Get("If-None-Match") == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -116,6 +119,41 @@ func TestAdd_TwoHundredChatsFollowingOneFeedFetchItOnce(t *testing.T) {
 	}
 	if res, err := subs.Add(ctx, 7, u); err != nil || res.Outcome != Already {
 		t.Errorf("subscribing again: %v, %v; want Already", res.Outcome, err)
+	}
+}
+
+// The chats of a big group following a link shared there all at once: the
+// feed is new, and fetched once for all of them.
+func TestAdd_TwoHundredChatsAtOnceShareOneFetch(t *testing.T) {
+	srv := newSite(t)
+	srv.delay = 200 * time.Millisecond
+	subs, st := newSubscriptions(t, Options{})
+	ctx := context.Background()
+	u := srv.URL + "/rss.xml"
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for chat := int64(1); chat <= 200; chat++ {
+		wg.Go(func() {
+			res, err := subs.Add(ctx, chat, u)
+			if err == nil && res.Outcome != Added {
+				err = fmt.Errorf("chat %d: outcome %v, want Added", chat, res.Outcome)
+			}
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := srv.feedGets.Load(); n != 1 {
+		t.Errorf("200 chats subscribing at once fetched the feed %d times, want 1", n)
+	}
+	subscribers, err := st.FeedSubscribers(ctx, feed.SourceID(u))
+	if err != nil || len(subscribers) != 200 {
+		t.Errorf("%d subscribers (%v), want 200", len(subscribers), err)
 	}
 }
 
