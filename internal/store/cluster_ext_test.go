@@ -10,7 +10,7 @@ import (
 // and statistics tests again on a real three-master Redis Cluster. (Pub/sub
 // on Cluster reaches every node over the cluster bus, in no promised order
 // across publishers; the alert index reloads per chat and needs none, so
-// the test that pins the order runs on one server only.)
+// the change-notice test checks that every notice comes, in any order.)
 func TestCluster_FeedsLeasesAlertsStats(t *testing.T) {
 	storetest.OnCluster(t, map[string]func(*testing.T){
 		"AlertsAddListRemoveWithLimit":     TestAlerts_AddListRemoveWithLimit,
