@@ -96,18 +96,7 @@ func (b *Bot) linkFromButton(ctx context.Context, r *request, arg string) error 
 	if _, err := strconv.ParseInt(arg, 10, 64); err != nil {
 		return errBadCallback
 	}
-	ref, err := b.tg.GetChat(ctx, arg)
-	if err != nil {
-		if ctx.Err() != nil {
-			return err
-		}
-		b.log.Info("bot: channel lookup failed", "chat_id", r.here.ID, "err", err)
-		return b.reply(ctx, r, tr(r.lang, "channel_not_found", "arg", arg))
-	}
-	if ref.Kind != news.ChatChannel {
-		return errBadCallback
-	}
-	return b.linkChannel(ctx, r, ref)
+	return b.linkNamed(ctx, r, arg, func() error { return errBadCallback })
 }
 
 func init() {

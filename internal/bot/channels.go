@@ -30,6 +30,15 @@ func (b *Bot) cmdChannel(ctx context.Context, r *request) error {
 	if _, err := strconv.ParseInt(arg, 10, 64); err != nil && !strings.HasPrefix(arg, "@") {
 		arg = "@" + arg
 	}
+	return b.linkNamed(ctx, r, arg, func() error {
+		return b.reply(ctx, r, tr(r.lang, "channel_not_chan", "arg", arg))
+	})
+}
+
+// linkNamed looks up the chat arg names and links it when it is a channel;
+// notChannel answers when it is some other chat. A chat Telegram does not
+// know is answered with channel_not_found.
+func (b *Bot) linkNamed(ctx context.Context, r *request, arg string, notChannel func() error) error {
 	ref, err := b.tg.GetChat(ctx, arg)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -39,7 +48,7 @@ func (b *Bot) cmdChannel(ctx context.Context, r *request) error {
 		return b.reply(ctx, r, tr(r.lang, "channel_not_found", "arg", arg))
 	}
 	if ref.Kind != news.ChatChannel {
-		return b.reply(ctx, r, tr(r.lang, "channel_not_chan", "arg", arg))
+		return notChannel()
 	}
 	return b.linkChannel(ctx, r, ref)
 }
