@@ -216,24 +216,28 @@ type previewLine struct {
 	MatchedTerms     []string     `json:"matched_terms"`
 	Gist             []string     `json:"gist"`
 	Quotes           []news.Quote `json:"quotes"`
-	TextSource       string       `json:"text_source"`
+	// UnconfirmedQuotes counts the direct quotes left out because their
+	// speaker is not sure enough.
+	UnconfirmedQuotes int    `json:"unconfirmed_quotes"`
+	TextSource        string `json:"text_source"`
 }
 
 func writeJSON(w io.Writer, src news.Source, a news.Article) error {
 	line := previewLine{
-		Source:           src.ID,
-		SourceName:       a.SourceName,
-		Key:              a.Key,
-		Link:             a.Link,
-		Title:            a.Title,
-		PublishedGuessed: a.PublishedGuessed,
-		Language:         a.Lang,
-		Relevant:         a.Relevance.Relevant,
-		Score:            a.Relevance.Score,
-		MatchedTerms:     nonNil(a.Relevance.Matched),
-		Gist:             nonNil(a.Summary.Gist),
-		Quotes:           nonNil(a.Summary.Quotes),
-		TextSource:       string(a.TextSource),
+		Source:            src.ID,
+		SourceName:        a.SourceName,
+		Key:               a.Key,
+		Link:              a.Link,
+		Title:             a.Title,
+		PublishedGuessed:  a.PublishedGuessed,
+		Language:          a.Lang,
+		Relevant:          a.Relevance.Relevant,
+		Score:             a.Relevance.Score,
+		MatchedTerms:      nonNil(a.Relevance.Matched),
+		Gist:              nonNil(a.Summary.Gist),
+		Quotes:            nonNil(a.Summary.Quotes),
+		UnconfirmedQuotes: a.Summary.UnconfirmedQuotes,
+		TextSource:        string(a.TextSource),
 	}
 	if !a.Published.IsZero() {
 		line.Published = a.Published.UTC().Format(time.RFC3339)

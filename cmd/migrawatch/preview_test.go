@@ -368,6 +368,10 @@ func TestPreview_SnippetFeedGetsTheArticlePageGistAndQuotes(t *testing.T) {
 	if !slices.Equal(speakers, []string{"لورا بالاتيني", "فاطمة أمزيل"}) && !slices.Equal(speakers, []string{"لورا بالاتيني"}) {
 		t.Errorf("quote speakers %v", speakers)
 	}
+	// A quote left out is counted, so that the two quotes are accounted for.
+	if n, _ := l["unconfirmed_quotes"].(float64); len(speakers)+int(n) != 2 {
+		t.Errorf("%d quotes shown and unconfirmed_quotes %v, want 2 in all", len(speakers), l["unconfirmed_quotes"])
+	}
 
 	// -offline keeps the feed's snippet.
 	lines, got = previewJSON(t, allow, "-offline", srv.URL+"/feed")

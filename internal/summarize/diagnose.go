@@ -10,9 +10,11 @@ import (
 
 // Diagnose is a tool for improving the quote model: it trains on all but
 // one fold of arts and scores that fold, for each of opt.Folds folds, then
-// writes per language the precision-recall curve of the held-out quotes,
-// how often the first-ranked speaker is right by kind of cue, and the
-// confidently wrong quotes (confidence >= minShown).
+// writes per language the precision-recall curve of the held-out quotes
+// (then the curve of each threshold group, "ar/named" and "ar/", whose
+// recall is also out of all the language's labelled quotes), how often the
+// first-ranked speaker is right by kind of cue, and the confidently wrong
+// quotes (confidence >= minShown).
 func Diagnose(w io.Writer, arts []LabelledArticle, opt TrainOptions, minShown float64) error {
 	arts = sortedArticles(arts)
 	held := map[string][]scoredQuote{}
@@ -32,6 +34,9 @@ func Diagnose(w io.Writer, arts []LabelledArticle, opt TrainOptions, minShown fl
 	}
 	for _, lang := range []string{news.Arabic, news.French, news.English} {
 		writeCurve(w, lang, held[lang], labelled[lang])
+		for _, g := range []string{groupNamed, groupOther} {
+			writeCurve(w, lang+"/"+g, inGroup(held[lang], g), labelled[lang])
+		}
 	}
 	keys := make([]string, 0, len(contexts))
 	for k := range contexts {

@@ -70,13 +70,7 @@ func TrainSpeakerModel(arts []LabelledArticle, opt TrainOptions) (*Model, error)
 	}
 	for _, lang := range []string{news.Arabic, news.French, news.English} {
 		for _, g := range []string{groupOther, groupNamed} {
-			var qs []scoredQuote
-			for _, q := range held[lang] {
-				if q.group == g {
-					qs = append(qs, q)
-				}
-			}
-			m.Thresholds[thresholdKey(lang, g)] = chooseThreshold(qs, opt.Precision)
+			m.Thresholds[thresholdKey(lang, g)] = chooseThreshold(inGroup(held[lang], g), opt.Precision)
 		}
 	}
 	return m, nil
@@ -291,6 +285,17 @@ func (m *Model) scored(a LabelledArticle) []scoredQuote {
 	for _, q := range qs {
 		s := ScoreQuotes([]news.Quote{q.Quote}, a.Quotes)
 		out = append(out, scoredQuote{p: q.Confidence, right: s.Right == 1, group: q.group})
+	}
+	return out
+}
+
+// inGroup returns the quotes of qs in threshold group g.
+func inGroup(qs []scoredQuote, g string) []scoredQuote {
+	var out []scoredQuote
+	for _, q := range qs {
+		if q.group == g {
+			out = append(out, q)
+		}
 	}
 	return out
 }
