@@ -9,27 +9,32 @@ import (
 )
 
 // Diagnose is a tool for improving the quote model: it trains on all but
-// one fold of arts and scores that fold, for each of opt.Folds folds, then
-// writes per language the precision-recall curve of the held-out quotes
-// (then the curve of each threshold group, "ar/named" and "ar/", whose
-// recall is also out of all the language's labelled quotes), how often the
-// first-ranked speaker is right by kind of cue, and the confidently wrong
-// quotes (confidence >= minShown).
+// one fold of arts and scores that fold, for each of opt.Folds folds and
+// opt.Repeats assignments of articles to folds (as the thresholds are set),
+// then writes per language the precision-recall curve of the held-out
+// quotes (then the curve of each threshold group, "ar/named" and "ar/",
+// whose recall is also out of all the language's labelled quotes), and, on
+// the first assignment, how often the first-ranked speaker is right by kind
+// of cue and the confidently wrong quotes (confidence >= minShown).
 func Diagnose(w io.Writer, arts []LabelledArticle, opt TrainOptions, minShown float64) error {
 	arts = sortedArticles(arts)
 	held := map[string][]scoredQuote{}
 	labelled := map[string]int{}
 	contexts := map[string]*[2]int{}
-	for fold := range opt.Folds {
-		tr, te := splitFold(arts, 0, fold, opt.Folds)
-		m, err := fit(tr, opt)
-		if err != nil {
-			return err
-		}
-		for _, a := range te {
-			held[a.Language] = append(held[a.Language], m.scored(a)...)
-			labelled[a.Language] += len(uniqueQuotes(a.Quotes))
-			m.diagnoseArticle(w, a, contexts, minShown)
+	for r := range max(opt.Repeats, 1) {
+		for fold := range opt.Folds {
+			tr, te := splitFold(arts, r, fold, opt.Folds)
+			m, err := fit(tr, opt)
+			if err != nil {
+				return err
+			}
+			for _, a := range te {
+				held[a.Language] = append(held[a.Language], m.scored(a)...)
+				labelled[a.Language] += len(uniqueQuotes(a.Quotes))
+				if r == 0 {
+					m.diagnoseArticle(w, a, contexts, minShown)
+				}
+			}
 		}
 	}
 	for _, lang := range []string{news.Arabic, news.French, news.English} {
