@@ -43,6 +43,20 @@ func TestAlert_AddEchoesTheQueryAsTyped(t *testing.T) {
 	}
 }
 
+// A French query keeps its accents, elisions, case and quotation marks in
+// every answer, and the same query written without them is the same alert.
+func TestAlert_FrenchQueryShownAsTyped(t *testing.T) {
+	h := newHarness(t)
+	typed := `"demandeurs d'asile" OR Réfugiés -Football`
+	wantText(t, h.reply(alice.ID, alice, "/alert "+typed), "Alerte enregistrée", typed)
+	wantText(t, h.reply(alice.ID, alice, "/alerts"), "1. "+typed)
+	h.clock.Advance(time.Millisecond)
+	wantText(t, h.reply(alice.ID, alice, "/alert «demandeurs d’asile» | refugies NOT football"), "Vous avez déjà cette alerte", typed)
+	if as := h.alerts(alice.ID); len(as) != 1 || as[0].Query != typed {
+		t.Fatalf("stored alerts = %+v", as)
+	}
+}
+
 func TestAlert_ErrorsPointAtTheProblemInTheChatLanguage(t *testing.T) {
 	h := newHarness(t)
 	cases := []struct {

@@ -35,23 +35,29 @@ func TestParse_SaysWhyAnEmptyItemIsLeftOut(t *testing.T) {
 }
 
 // An item without a title but with text is kept, titled by its first words,
-// whether the text is in the summary or only in the content.
+// whether the text is in the summary or only in the content, and its title
+// is marked as guessed.
 func TestParse_UntitledItemIsKeptWithATitleFromItsText(t *testing.T) {
 	feed := `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title><link>https://example.org/</link>
 <item><title></title><link>https://example.org/a</link><description>Des migrants secourus au large de Tarfaya par la Marine royale, selon un communiqué</description></item>
 <item><title></title><link>https://example.org/b</link><content:encoded><![CDATA[<p>Les autorités ont annoncé un nouveau plan pour les mineurs non accompagnés.</p>]]></content:encoded></item>
+<item><title>Un vrai titre</title><link>https://example.org/c</link><description>Le texte de l'article.</description></item>
 </channel></rss>`
 	p, err := ParseAt([]byte(feed), "application/rss+xml", news.Source{ID: "x"}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Items) != 2 || len(p.Skipped) != 0 {
+	if len(p.Items) != 3 || len(p.Skipped) != 0 {
 		t.Fatalf("items %d, skipped %q", len(p.Items), p.Skipped)
 	}
-	for i, want := range []string{"Des migrants secourus au large de Tarfaya", "Les autorités ont annoncé un nouveau plan"} {
+	for i, want := range []string{"Des migrants secourus au large de Tarfaya", "Les autorités ont annoncé un nouveau plan", "Un vrai titre"} {
 		if !strings.HasPrefix(p.Items[i].Title, want) {
 			t.Errorf("item %d title %q, want it to start with %q", i, p.Items[i].Title, want)
+		}
+		// A made-up title is marked, so that title: alerts do not search it.
+		if guessed := i < 2; p.Items[i].TitleGuessed != guessed {
+			t.Errorf("item %d TitleGuessed = %v, want %v", i, p.Items[i].TitleGuessed, guessed)
 		}
 	}
 }
