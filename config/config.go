@@ -70,6 +70,9 @@ type Redis struct {
 	URL string `yaml:"url"`
 	// Prefix is prepended to every key.
 	Prefix string `yaml:"prefix"`
+	// ReplicaID is a stable name for this process in leases and the
+	// senders' consumer group; empty means a name unique to the process.
+	ReplicaID string `yaml:"replica_id"`
 }
 
 // HTTP configures the operations server (health, readiness, metrics, webhook).

@@ -154,7 +154,7 @@ func TestReference_CoversEveryConfigField(t *testing.T) {
 	}
 	for _, env := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_ENDPOINT", "REDIS_URL", "MIGRAWATCH_HTTP_ADDR",
 		"MIGRAWATCH_LOG_FORMAT", "MIGRAWATCH_LOG_LEVEL", "MIGRAWATCH_WEBHOOK_URL", "MIGRAWATCH_WEBHOOK_SECRET",
-		"MIGRAWATCH_ALLOW_PRIVATE_ADDRESSES", "MIGRAWATCH_ADMIN_CHAT_IDS", "MIGRAWATCH_REDIS_PREFIX", "MIGRAWATCH_CONFIG"} {
+		"MIGRAWATCH_ALLOW_PRIVATE_ADDRESSES", "MIGRAWATCH_ADMIN_CHAT_IDS", "MIGRAWATCH_REDIS_PREFIX", "MIGRAWATCH_REPLICA_ID", "MIGRAWATCH_CONFIG"} {
 		if !seenEnv[env] {
 			t.Errorf("%s is not in the reference", env)
 		}
@@ -196,6 +196,7 @@ func TestLoad_EnvironmentOverridesFile(t *testing.T) {
 		"MIGRAWATCH_ALLOW_PRIVATE_ADDRESSES": "true",
 		"MIGRAWATCH_ADMIN_CHAT_IDS":          "42, -1001234567890",
 		"MIGRAWATCH_REDIS_PREFIX":            "staging:",
+		"MIGRAWATCH_REPLICA_ID":              "bot-a.1",
 	}), path)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -215,6 +216,7 @@ func TestLoad_EnvironmentOverridesFile(t *testing.T) {
 		{"allow private", cfg.Fetch.AllowPrivateAddresses, true},
 		{"admin ids", cfg.Telegram.AdminChatIDs, []int64{42, -1001234567890}},
 		{"redis prefix", cfg.Redis.Prefix, "staging:"},
+		{"replica id", cfg.Redis.ReplicaID, "bot-a.1"},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {
@@ -322,6 +324,7 @@ func TestLoad_CrossKeyRules(t *testing.T) {
 		{"endpoint without placeholders", "telegram:\n  api_endpoint: https://api.telegram.org/bot\n", "telegram.api_endpoint"},
 		{"webhook secret with spaces", "telegram:\n  webhook:\n    secret: two words\n", "telegram.webhook.secret"},
 		{"prefix with a hash tag", "redis:\n  prefix: \"{mw}:\"\n", "redis.prefix"},
+		{"replica id with a space", "redis:\n  replica_id: \"bot a\"\n", "redis.replica_id"},
 		{"listen address without port", "http:\n  addr: localhost\n", "http.addr"},
 		{"negative rate", "deliver:\n  global_per_sec: -1\n", "deliver.global_per_sec"},
 		{"jitter above half", "poll:\n  jitter: 0.9\n", "poll.jitter"},

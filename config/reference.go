@@ -32,6 +32,7 @@ var settings = []Setting{
 	{Key: "telegram.admin_chat_ids", Env: "MIGRAWATCH_ADMIN_CHAT_IDS", Description: "Chat ids where operator commands answer (comma-separated in the environment)."},
 	{Key: "redis.url", Env: "REDIS_URL", Description: "redis://, rediss:// or unix:// URL; with master_name= a Sentinel set, with addr= a Cluster; empty means an embedded in-process store where nothing persists."},
 	{Key: "redis.prefix", Env: "MIGRAWATCH_REDIS_PREFIX", Description: "Prefix of every Redis key."},
+	{Key: "redis.replica_id", Env: "MIGRAWATCH_REPLICA_ID", Description: "A stable name for this replica in leases and the senders' consumer group (1-64 of A-Z a-z 0-9 . _ -), different for each replica: restarted under it, even after a crash, the replica takes back its own unfinished jobs and leases at once. Empty: a name unique to the process, whose jobs are taken over after `deliver.claim_idle` when it crashes."},
 	{Key: "http.addr", Env: "MIGRAWATCH_HTTP_ADDR", Description: "Listen address of /healthz, /readyz, /metrics and the webhook; loopback by default, so /metrics is not served to the network (the Docker image sets `:8080`)."},
 	{Key: "log.format", Env: "MIGRAWATCH_LOG_FORMAT", Description: "Log format: text or json."},
 	{Key: "log.level", Env: "MIGRAWATCH_LOG_LEVEL", Description: "Log level: debug, info, warn or error."},

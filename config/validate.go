@@ -91,6 +91,9 @@ func validate(cfg *Config, fromEnv map[string]string) []error {
 	if strings.ContainsFunc(cfg.Redis.Prefix, func(r rune) bool { return r <= ' ' || r == '{' || r == '}' }) {
 		p.add("redis.prefix", "must not contain spaces, control characters or braces (braces are Redis Cluster hash tags)")
 	}
+	if id := cfg.Redis.ReplicaID; id != "" && !validReplicaID(id) {
+		p.add("redis.replica_id", "%q: use 1 to 64 of A-Z a-z 0-9 . _ -", id)
+	}
 
 	// http
 	if err := checkListenAddr(cfg.HTTP.Addr); err != nil {
@@ -241,4 +244,18 @@ func redactRedisErr(err error, u *url.URL) string {
 		msg = strings.ReplaceAll(msg, pw, "xxxxx")
 	}
 	return msg
+}
+
+// validReplicaID reports whether id is 1-64 letters, digits, dots,
+// underscores and hyphens.
+func validReplicaID(id string) bool {
+	if len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return id != ""
 }

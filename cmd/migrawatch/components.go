@@ -51,8 +51,13 @@ const (
 	maxSendAge = 10 * time.Minute
 )
 
-// replicaID names this process in leases and the senders' consumer group.
-func replicaID() string {
+// replicaID names this process in leases and the senders' consumer group:
+// the configured stable name (so that a replica restarted after a crash
+// resumes its own jobs at once), else a name unique to this process.
+func replicaID(configured string) string {
+	if configured != "" {
+		return configured
+	}
 	host, _ := os.Hostname()
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)

@@ -437,7 +437,9 @@ type replicaProc struct {
 	err   error // set when done is closed
 }
 
-func (h *replicaHarness) launch(t *testing.T, name string) *replicaProc {
+// launch starts one process named name (in the test), with env added to
+// the environment every process gets.
+func (h *replicaHarness) launch(t *testing.T, name string, env ...string) *replicaProc {
 	t.Helper()
 	proxy := newBotProxy(t, name, h.tg.URL)
 	r := &replicaProc{name: name, addr: freeAddr(t), proxy: proxy, log: filepath.Join(h.dir, name+".log"), done: make(chan struct{})}
@@ -458,6 +460,7 @@ func (h *replicaHarness) launch(t *testing.T, name string) *replicaProc {
 		"MIGRAWATCH_HTTP_ADDR=" + r.addr,
 		"MIGRAWATCH_ADMIN_CHAT_IDS=" + strconv.Itoa(adminChat),
 	}
+	r.cmd.Env = append(r.cmd.Env, env...)
 	r.cmd.Stdout, r.cmd.Stderr = logFile, logFile
 	if err := r.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
@@ -747,6 +750,9 @@ type botProxy struct {
 	sends       map[[2]int64]time.Time // (chat, message id) -> answered at
 	inflight    int
 	lastPolling time.Time
+	// holding keeps every sendMessage from here on waiting, unanswered and
+	// never passed on, until the process hangs up (dies).
+	holding bool
 }
 
 func newBotProxy(t *testing.T, name, target string) *botProxy {
@@ -778,12 +784,17 @@ func (p *botProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "sendMessage":
 		p.mu.Lock()
 		p.inflight++
+		holding := p.holding
 		p.mu.Unlock()
 		defer func() {
 			p.mu.Lock()
 			p.inflight--
 			p.mu.Unlock()
 		}()
+		if holding {
+			<-r.Context().Done()
+			return
+		}
 	}
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
@@ -841,6 +852,13 @@ func (p *botProxy) sendsBetween(from, to time.Time) int {
 		}
 	}
 	return n
+}
+
+// holdSends makes every later sendMessage wait until its process dies.
+func (p *botProxy) holdSends() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.holding = true
 }
 
 func (p *botProxy) inFlightSends() int {

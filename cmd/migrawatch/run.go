@@ -188,7 +188,7 @@ type app struct {
 // newApp connects to Redis (or starts the embedded store) and prepares the
 // shared parts. The caller must call close.
 func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, log: logger, mux: http.NewServeMux(), replica: replicaID()}
+	a := &app{cfg: cfg, log: logger, mux: http.NewServeMux(), replica: replicaID(cfg.Redis.ReplicaID)}
 	rdb, closeRedis, err := connectRedis(ctx, cfg.Redis, logger)
 	if err != nil {
 		return nil, err
