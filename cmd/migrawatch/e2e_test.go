@@ -313,13 +313,36 @@ func TestRun_QuietOffReleasesTheHeldArticle(t *testing.T) {
 	}
 }
 
-// SIGTERM while a command checks a feed that never answers: the handler
-// gets the shutdown context, so run returns nil within a few seconds, well
+// SIGTERM while a command (/subscribe, an OPML import) checks a feed that
+// never answers: the handler gets the shutdown context, so run returns nil within a few seconds, well
 // inside the 20 s grace, instead of timing out with an error.
 func TestRun_StopDuringASlowFeedCheckExitsCleanlyWithinTheGrace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
+	// The slow check comes from /subscribe, or from an OPML file sent to be
+	// imported (its second feed is the slow one).
+	for _, c := range []struct {
+		name string
+		ask  func(tg *telegramtest.Server, chat int64, slowFeed string)
+	}{
+		{"subscribe", func(tg *telegramtest.Server, chat int64, slowFeed string) {
+			tg.Command(chat, telegramtest.Bob, "/subscribe "+slowFeed)
+		}},
+		{"OPML import", func(tg *telegramtest.Server, chat int64, slowFeed string) {
+			opml := `<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>feeds</title></head><body>
+<outline type="rss" text="Hespress" xmlUrl="hespress-ar"/>
+<outline type="rss" text="Slow" xmlUrl="` + slowFeed + `"/>
+</body></opml>`
+			tg.Document(chat, telegramtest.Bob, "feeds.opml", "text/x-opml", []byte(opml), "")
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) { stopDuringASlowFeedCheck(t, c.ask) })
+	}
+}
+
+func stopDuringASlowFeedCheck(t *testing.T, ask func(tg *telegramtest.Server, chat int64, slowFeed string)) {
 	tg := telegramtest.New(t)
 	feed := newSeedFeed(t)
 	started := make(chan struct{}, 1)
@@ -345,7 +368,7 @@ func TestRun_StopDuringASlowFeedCheckExitsCleanlyWithinTheGrace(t *testing.T) {
 	})
 	defer stop()
 	const chat = 1202
-	tg.Command(chat, telegramtest.Bob, "/subscribe "+slow.URL+"/feed.xml")
+	ask(tg, chat, slow.URL+"/feed.xml")
 	select {
 	case <-started:
 	case <-time.After(20 * time.Second):
