@@ -305,21 +305,26 @@ func TestCheckFeed_ListingPageOverHTTP(t *testing.T) {
 	if got.err != nil {
 		t.Fatalf("check-feed: %v\n%s", got.err, got.stdout)
 	}
-	for _, want := range []string{"Kind:           page without a feed", "Article links:  6, one per line:\n", "Result:         OK as a listing page"} {
+	for _, want := range []string{"Kind:           page without a feed", "Article links:  6, one per line", "Result:         OK as a listing page"} {
 		if !strings.Contains(got.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, got.stdout)
 		}
 	}
-	// The links it would watch, one per line, each once, tracking dropped.
-	var links []string
+	// The links it would watch, one per line, each once, tracking dropped,
+	// each followed by a tab and its headline.
+	var links, titles []string
 	for _, line := range strings.Split(got.stdout, "\n") {
 		if strings.HasPrefix(line, "http") {
-			links = append(links, line)
+			link, title, _ := strings.Cut(line, "\t")
+			links, titles = append(links, link), append(titles, title)
 		}
 	}
 	first := srv.URL + "/ar/news/national/%D8%B1%D8%A6%D9%8A%D8%B3%D8%A9-" // رئيسة-بعثة-...
 	if len(links) != 6 || !strings.HasPrefix(links[0], first) || strings.Contains(links[0], "utm_") {
 		t.Errorf("watched links:\n%s", strings.Join(links, "\n"))
+	}
+	if len(titles) == 0 || !strings.HasPrefix(titles[0], "رئيسة بعثة المنظمة الدولية للهجرة") || slices.Contains(titles, "") {
+		t.Errorf("headlines: %q", titles)
 	}
 }
 
