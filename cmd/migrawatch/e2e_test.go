@@ -93,6 +93,7 @@ sources:
 }
 
 func TestRun_NewSeedArticleReachesEverySubscribedChatWithinOnePoll(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end to end")
 	}
@@ -196,6 +197,7 @@ func TestRun_NewSeedArticleReachesEverySubscribedChatWithinOnePoll(t *testing.T)
 }
 
 func TestRun_AnswersStartAndSubscribeWhenTheServerLacksMethods(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.New(t)
 	tg.Disable("setMyCommands")
 	tg.Disable("getChatMember")
@@ -248,6 +250,7 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool, 
 // /quiet off, sent through the fake Bot API, releases the article held for
 // the chat's quiet hours at once instead of at their old end.
 func TestRun_QuietOffReleasesTheHeldArticle(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end to end")
 	}
@@ -317,6 +320,7 @@ func TestRun_QuietOffReleasesTheHeldArticle(t *testing.T) {
 // never answers: the handler gets the shutdown context, so run returns nil within a few seconds, well
 // inside the 20 s grace, instead of timing out with an error.
 func TestRun_StopDuringASlowFeedCheckExitsCleanlyWithinTheGrace(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end to end")
 	}
@@ -338,7 +342,10 @@ func TestRun_StopDuringASlowFeedCheckExitsCleanlyWithinTheGrace(t *testing.T) {
 			tg.Document(chat, telegramtest.Bob, "feeds.opml", "text/x-opml", []byte(opml), "")
 		}},
 	} {
-		t.Run(c.name, func(t *testing.T) { stopDuringASlowFeedCheck(t, c.ask) })
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			stopDuringASlowFeedCheck(t, c.ask)
+		})
 	}
 }
 
@@ -391,6 +398,7 @@ func stopDuringASlowFeedCheck(t *testing.T, ask func(tg *telegramtest.Server, ch
 // waiting for it to expire, and a new article is delivered within a poll
 // interval or two of Redis coming back.
 func TestRun_RedisRestartedDuringAPollDeliversWithinAPollInterval(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end to end with its own redis-server")
 	}

@@ -124,6 +124,7 @@ func waitMessages(t *testing.T, tg *telegramtest.Server, chat int64, n int, logs
 // answers with the same list; an alert on speaker:Palatini delivers the
 // three and not the article that only names her.
 func TestRun_WhoSaidWhat(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end to end")
 	}

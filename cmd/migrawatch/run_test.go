@@ -193,6 +193,7 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestRun_EmbeddedStoreServesHealthAndStopsOnCancel(t *testing.T) {
+	t.Parallel()
 	token := strconv.Itoa(telegramtest.BotID) + ":AAHtestTOKENthatMustNotLeak"
 	addr, logs, stop := startBot(t, offline(t, map[string]string{
 		"TELEGRAM_BOT_TOKEN":    token,
@@ -234,6 +235,7 @@ func TestRun_EmbeddedStoreServesHealthAndStopsOnCancel(t *testing.T) {
 }
 
 func TestRun_ConnectsToRedisURL(t *testing.T) {
+	t.Parallel()
 	url := os.Getenv("REDIS_URL")
 	if url == "" {
 		mr := miniredis.RunT(t)
@@ -265,6 +267,7 @@ func TestRun_ConnectsToRedisURL(t *testing.T) {
 }
 
 func TestRun_RedisThatNeverAnswersFailsWithItsAddress(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

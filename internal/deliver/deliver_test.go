@@ -13,6 +13,7 @@ import (
 
 	"github.com/migrawatch/migrawatch/internal/deliver"
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/store/storetest"
 	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
 )
 
@@ -102,6 +103,7 @@ func TestRouter_ReprintJoinsStoryAlsoReportedBy(t *testing.T) {
 }
 
 func TestSender_Waits429RetryAfterAndDelivers(t *testing.T) {
+	storetest.Parallel(t)
 	e := newEnv(t)
 	e.chat(news.Chat{ID: private}, seedFeed)
 	e.chat(news.Chat{ID: 102}, seedFeed)
@@ -325,6 +327,7 @@ func (k *killedProcess) ClaimJobs(ctx context.Context, consumer string, idle tim
 }
 
 func TestSender_KilledBetweenSendAndAckRestartDeliversAllAtMostOneDuplicate(t *testing.T) {
+	storetest.Parallel(t)
 	e := newEnv(t)
 	e.chat(news.Chat{ID: private}, seedFeed)
 	const stories = 6
@@ -361,6 +364,7 @@ func TestSender_KilledBetweenSendAndAckRestartDeliversAllAtMostOneDuplicate(t *t
 }
 
 func TestSender_GracefulRestartNoDuplicate(t *testing.T) {
+	storetest.Parallel(t)
 	e := newEnv(t)
 	e.chat(news.Chat{ID: private}, seedFeed)
 	const stories = 6
@@ -417,6 +421,7 @@ func TestSender_LostAckAfterSentMarkGivesNoDuplicate(t *testing.T) {
 }
 
 func TestSender_RedisRestartedMidRunNothingLost(t *testing.T) {
+	storetest.Parallel(t)
 	mr, _ := storetestMiniredis(t)
 	// ContextTimeoutEnabled: a read blocked on the stopped server ends at
 	// its context deadline instead of the read timeout plus 10s.

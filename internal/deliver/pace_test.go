@@ -10,6 +10,7 @@ import (
 
 	"github.com/migrawatch/migrawatch/internal/deliver"
 	"github.com/migrawatch/migrawatch/internal/news"
+	"github.com/migrawatch/migrawatch/internal/store/storetest"
 	"github.com/migrawatch/migrawatch/internal/telegram/telegramtest"
 )
 
@@ -61,6 +62,7 @@ func TestSender_PaceFindsAnUnannouncedLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sends 2 x 200 messages at 20/s")
 	}
+	storetest.Parallel(t)
 	announced, a429 := paceRun(t, newEnv(t), 200, 20, 20)
 	e := newEnv(t)
 	unannounced, u429 := paceRun(t, e, 200, 20, 30)

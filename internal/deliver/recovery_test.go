@@ -45,6 +45,7 @@ func texts(e *env, chat int64) []string {
 // in flight went out, their sent marks are kept in memory and written back
 // when Redis returns, and nothing is sent twice or lost.
 func TestSender_RealRedisRestartedMidDeliveryNoDuplicate(t *testing.T) {
+	storetest.Parallel(t)
 	if testing.Short() {
 		t.Skip("runs its own redis-server")
 	}
@@ -100,6 +101,7 @@ func TestSender_RealRedisRestartedMidDeliveryNoDuplicate(t *testing.T) {
 // A sender stopped mid-run (SIGTERM) hands its unfinished jobs back; the next
 // sender, under another name, sends them at once instead of after ClaimIdle.
 func TestSender_StoppedSenderHandsBackJobsResumedAtOnce(t *testing.T) {
+	storetest.Parallel(t)
 	e := newEnv(t)
 	e.chat(news.Chat{ID: private}, seedFeed)
 	cfg := e.senderConfig()

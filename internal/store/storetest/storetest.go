@@ -76,6 +76,16 @@ func OnCluster(t *testing.T, tests map[string]func(*testing.T)) {
 	}
 }
 
+// Parallel marks t as a test that may run alongside others, unless it runs
+// inside OnCluster: the switch to the Cluster holds for the whole process
+// while OnCluster's loop runs, and a parallel subtest would resume after it,
+// on a plain Redis.
+func Parallel(t *testing.T) {
+	if !onCluster.Load() {
+		t.Parallel()
+	}
+}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
