@@ -49,6 +49,10 @@ func (p *problems) positive(key string, x float64) {
 
 var webhookSecretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
+// replicaIDRe is what redis.replica_id may hold: a name that reads the same
+// in a lease value, a consumer name and a log line.
+var replicaIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
 // botTokenRe is the form of a bot token: the bot's numeric id, a colon and
 // the secret part (Bot API, "Authorizing your bot").
 var botTokenRe = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$`)
@@ -91,7 +95,7 @@ func validate(cfg *Config, fromEnv map[string]string) []error {
 	if strings.ContainsFunc(cfg.Redis.Prefix, func(r rune) bool { return r <= ' ' || r == '{' || r == '}' }) {
 		p.add("redis.prefix", "must not contain spaces, control characters or braces (braces are Redis Cluster hash tags)")
 	}
-	if id := cfg.Redis.ReplicaID; id != "" && !validReplicaID(id) {
+	if id := cfg.Redis.ReplicaID; id != "" && !replicaIDRe.MatchString(id) {
 		p.add("redis.replica_id", "%q: use 1 to 64 of A-Z a-z 0-9 . _ -", id)
 	}
 
@@ -244,18 +248,4 @@ func redactRedisErr(err error, u *url.URL) string {
 		msg = strings.ReplaceAll(msg, pw, "xxxxx")
 	}
 	return msg
-}
-
-// validReplicaID reports whether id is 1-64 letters, digits, dots,
-// underscores and hyphens.
-func validReplicaID(id string) bool {
-	if len(id) > 64 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
-			return false
-		}
-	}
-	return id != ""
 }

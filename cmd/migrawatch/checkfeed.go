@@ -89,7 +89,7 @@ per line.`)
 			fmt.Fprintf(w, "%-15s page without a feed: MigraWatch can watch it for new article links\n", "Kind:")
 			fmt.Fprintf(w, "%-15s %d, one per line (the link, a tab, its headline):\n", "Article links:", len(pr.items))
 			for _, it := range pr.items {
-				fmt.Fprintf(w, "%s\t%s\n", it.Link, oneLine(it.Title))
+				fmt.Fprintf(w, "%s\t%s\n", it.Link, it.Title) // page titles are one line already
 			}
 			fmt.Fprintf(w, "%-15s OK as a listing page\n", "Result:")
 			return nil
@@ -189,9 +189,4 @@ func printLinks(w io.Writer, items []news.Item, n int) {
 		}
 		fmt.Fprintf(w, "  %s  %s\n  %s  %s\n", date, it.Title, strings.Repeat(" ", len(date)), it.Link)
 	}
-}
-
-// oneLine puts a headline on one line, so that each link keeps its own.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

@@ -317,8 +317,9 @@ func TestRun_QuietOffReleasesTheHeldArticle(t *testing.T) {
 }
 
 // SIGTERM while a command (/subscribe, an OPML import) checks a feed that
-// never answers: the handler gets the shutdown context, so run returns nil within a few seconds, well
-// inside the 20 s grace, instead of timing out with an error.
+// never answers: the handler gets the shutdown context, so run returns nil
+// within a few seconds, well inside the 20 s grace, instead of timing out
+// with an error.
 func TestRun_StopDuringASlowFeedCheckExitsCleanlyWithinTheGrace(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {

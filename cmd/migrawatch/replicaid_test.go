@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"os"
-	"strings"
 	"testing"
 	"time"
 )
@@ -21,8 +20,7 @@ func TestReplicas_RestartedUnderItsReplicaIDResumesItsJobsAfterAKill(t *testing.
 	}
 	h := newReplicaHarness(t, "", nil)
 	h.stories = 20
-	config := strings.Replace(h.feeds.config(), "claim_idle: 2s", "claim_idle: 10m", 1)
-	if err := os.WriteFile(h.config, []byte(config), 0o600); err != nil {
+	if err := os.WriteFile(h.config, []byte(h.feeds.config(10*time.Minute)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	chats := h.seedChats(t)

@@ -265,7 +265,7 @@ func newReplicaHarness(t *testing.T, redisURL string, rdb redis.UniversalClient)
 	h.tg.SetLimits(replicaLimits)
 	h.feeds = newStoryFeeds(t, replicaFeeds, initialItems)
 	h.config = filepath.Join(h.dir, "migrawatch.yaml")
-	if err := os.WriteFile(h.config, []byte(h.feeds.config()), 0o600); err != nil {
+	if err := os.WriteFile(h.config, []byte(h.feeds.config(2*time.Second)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return h
@@ -338,9 +338,10 @@ func buildBinary(t *testing.T, _ string) string {
 }
 
 // config is the configuration file every process reads: the catalog
-// replaced by the local feeds, fast polling, the scaled limits and a short
-// claim_idle so that the jobs of a killed process are reclaimed quickly.
-func (f *storyFeeds) config() string {
+// replaced by the local feeds, fast polling, the scaled limits and
+// claimIdle (short, so that the jobs of a killed process are reclaimed
+// quickly, unless a test shows they are resumed without a reclaim).
+func (f *storyFeeds) config(claimIdle time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `telegram:
   long_poll_timeout: 1s
@@ -367,11 +368,11 @@ deliver:
   per_chat_per_sec: %g
   group_per_min: %g
   max_attempts: 20
-  claim_idle: 2s
+  claim_idle: %s
 sources:
   replace: true
   add:
-`, float64(replicaLimits.Global)*0.9, float64(replicaLimits.PerChat)*0.75, float64(replicaLimits.PerGroup)*0.9)
+`, float64(replicaLimits.Global)*0.9, float64(replicaLimits.PerChat)*0.75, float64(replicaLimits.PerGroup)*0.9, claimIdle)
 	for i := range f.n {
 		fmt.Fprintf(&b, `    - id: %s
       name: Replica Feed %d

@@ -45,10 +45,10 @@ func texts(e *env, chat int64) []string {
 // in flight went out, their sent marks are kept in memory and written back
 // when Redis returns, and nothing is sent twice or lost.
 func TestSender_RealRedisRestartedMidDeliveryNoDuplicate(t *testing.T) {
-	storetest.Parallel(t)
 	if testing.Short() {
 		t.Skip("runs its own redis-server")
 	}
+	storetest.Parallel(t)
 	srv := storetest.NewServer(t)
 	e := newEnvWith(t, srv.Client(t), "mw:")
 	chats := []int64{private, 102, 103, 104}
