@@ -25,7 +25,7 @@ URL after redirects, character encoding, cache validators, feed type, item count
 newest items, the items left out and why, or why it cannot be followed, in plain words.
 For an HTML page it lists the feeds the page advertises and checks them as /subscribe
 would (the first that works), or, if it has none, every article link it would watch, one
-per line.`)
+per line with its headline after a tab.`)
 	configPath := configFlag(fs)
 	newest := fs.Int("n", 5, "show the `n` newest items")
 	rest, err := parseFlags(fs, args, e)
